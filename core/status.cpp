@@ -1,0 +1,41 @@
+#include "status.h"
+
+namespace podium {
+
+const char* errorCodeName(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::InvalidArgument: return "invalid argument";
+        case ErrorCode::NotFound: return "not found";
+        case ErrorCode::Io: return "I/O error";
+        case ErrorCode::Parse: return "parse error";
+        case ErrorCode::Codec: return "codec error";
+        case ErrorCode::Unavailable: return "unavailable";
+        case ErrorCode::PermissionDenied: return "permission denied";
+        case ErrorCode::Cancelled: return "cancelled";
+        case ErrorCode::Internal: return "internal error";
+    }
+    return "unknown error";
+}
+
+Status Status::withContext(std::string where) const& {
+    Status copy = *this;
+    copy.context_.insert(copy.context_.begin(), std::move(where));
+    return copy;
+}
+
+Status Status::withContext(std::string where) && {
+    context_.insert(context_.begin(), std::move(where));
+    return std::move(*this);
+}
+
+std::string Status::toString() const {
+    std::string out;
+    for (const auto& c : context_) {
+        out += c;
+        out += ": ";
+    }
+    out += message_;
+    return out;
+}
+
+}  // namespace podium

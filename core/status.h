@@ -1,0 +1,65 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace podium {
+
+/// What kind of failure a Status reports. Zero is not a valid code (OBS CODESTYLE).
+enum class ErrorCode {
+    InvalidArgument = 1,  ///< bad configuration or command line (a preset field, a URL)
+    NotFound,             ///< a file, device, preset or resource does not exist
+    Io,                   ///< reading or writing a file or socket failed
+    Parse,                ///< malformed input bytes or text
+    Codec,                ///< an encoder or decoder refused or failed
+    Unavailable,          ///< a peer or device is (perhaps temporarily) not reachable
+    PermissionDenied,     ///< credentials or file permissions
+    Cancelled,            ///< stopped on request
+    Internal,             ///< a bug or an unexpected library state
+};
+
+const char* errorCodeName(ErrorCode code);
+
+/// An error with context: the code, one human sentence, and where it happened
+/// (outermost context first, e.g. "rendition 720p", "segment 42").
+class Status {
+public:
+    Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+    [[nodiscard]] ErrorCode code() const { return code_; }
+    [[nodiscard]] const std::string& message() const { return message_; }
+    [[nodiscard]] const std::vector<std::string>& context() const { return context_; }
+
+    /// Returns a copy with `where` added as the outermost context.
+    [[nodiscard]] Status withContext(std::string where) const&;
+    [[nodiscard]] Status withContext(std::string where) &&;
+
+    /// "context: context: message" — one line for a user.
+    [[nodiscard]] std::string toString() const;
+
+private:
+    ErrorCode code_;
+    std::string message_;
+    std::vector<std::string> context_;
+};
+
+/// A value or the Status that explains why there is none.
+template <typename T>
+using Result = tl::expected<T, Status>;
+
+/// Success of a Result<void>.
+inline Result<void> ok() { return {}; }
+
+/// `return makeError(ErrorCode::Io, "cannot open " + path);` from any Result-returning function.
+inline tl::unexpected<Status> makeError(ErrorCode code, std::string message) {
+    return tl::unexpected<Status>(Status(code, std::move(message)));
+}
+
+inline tl::unexpected<Status> makeError(Status status) {
+    return tl::unexpected<Status>(std::move(status));
+}
+
+}  // namespace podium

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/encoded_packet.h"
+#include "core/media_time.h"
+
+namespace podium::publisher {
+
+/// CMAF header of one track: ftyp + moov. Immutable once published.
+struct InitSegment {
+    TrackInfo track;
+    std::vector<uint8_t> bytes;
+};
+
+/// One CMAF chunk (an LL-HLS "part"): [styp] moof + mdat, a slice of a segment being built.
+struct Chunk {
+    int trackIndex = 0;
+    int64_t segmentNumber = 0;  ///< the segment this chunk belongs to
+    int partIndex = 0;          ///< 0-based position inside its segment
+    MediaTime start;            ///< presentation start (track timescale)
+    MediaTime duration;
+    bool isIndependent = false;  ///< starts with a sync sample (IDR / any audio frame)
+    std::vector<uint8_t> bytes;
+};
+
+/// Where a part sits inside its finished segment's bytes.
+struct PartInfo {
+    uint64_t offset = 0;
+    uint64_t size = 0;
+    MediaTime duration;
+    bool isIndependent = false;
+};
+
+/// A finished CMAF segment: the concatenation of its chunks (the first carries styp).
+/// `number` is the SegmentSchedule index (floor(start / segmentDuration)), identical across the
+/// renditions for the same time.
+struct Segment {
+    int trackIndex = 0;
+    int64_t number = 0;
+    MediaTime start;     ///< presentation (= tfdt) start, track timescale
+    MediaTime duration;  ///< sum of sample durations
+    std::vector<uint8_t> bytes;
+    std::vector<PartInfo> parts;
+    bool isLast = false;  ///< the stream ended with this segment
+
+    [[nodiscard]] double bitrateBps() const {
+        const double s = duration.seconds();
+        return s > 0 ? double(bytes.size()) * 8.0 / s : 0.0;
+    }
+};
+
+using InitSegmentPtr = std::shared_ptr<const InitSegment>;
+using ChunkPtr = std::shared_ptr<const Chunk>;
+using SegmentPtr = std::shared_ptr<const Segment>;
+
+}  // namespace podium::publisher
