@@ -1,0 +1,188 @@
+#include "app/session/session.h"
+
+#include <exception>
+
+#include "core/log.h"
+#include "publisher/archive/archive_sink.h"
+#include "publisher/mp4/packager.h"
+
+namespace podium::app {
+
+namespace {
+constexpr size_t kPacketQueueCapacity = 1024;  // packets of all tracks; Block: never dropped
+constexpr auto kSinkDrainDeadline = std::chrono::seconds(30);
+}  // namespace
+
+/// Counts finished segments on their way from the packager to the fan-out.
+class Session::SegmentCounter final : public publisher::PackagerListener {
+public:
+    explicit SegmentCounter(publisher::PackagerListener& next) : next_(next) {}
+    void onInitSegment(const publisher::InitSegmentPtr& init) override { next_.onInitSegment(init); }
+    void onChunk(const publisher::ChunkPtr& chunk) override { next_.onChunk(chunk); }
+    void onSegment(const publisher::SegmentPtr& segment) override {
+        ++segments_;
+        next_.onSegment(segment);
+    }
+    void onEndOfStream() override { next_.onEndOfStream(); }
+    [[nodiscard]] uint64_t segments() const { return segments_; }
+
+private:
+    publisher::PackagerListener& next_;
+    std::atomic<uint64_t> segments_{0};
+};
+
+Session::Session(SessionConfig config) : config_(std::move(config)) {}
+
+Session::~Session() {
+    if (started_ && !stopped_) {
+        (void)stop();
+    }
+}
+
+Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
+    std::unique_ptr<Session> s(new Session(std::move(config)));
+    const auto& preset = s->config_.preset;
+
+    auto source = openSource(s->config_.source, preset, s->config_.sourceOptions, s->clock_);
+    if (!source) {
+        return makeError(source.error());
+    }
+    s->source_ = std::move(*source);
+    s->config_.ladder.withAudio = s->source_->format().hasAudio;
+
+    auto ladder = encoder::LadderPipeline::create(preset, s->config_.ladder);
+    if (!ladder) {
+        return makeError(ladder.error().withContext("preset \"" + preset.name + "\""));
+    }
+    s->ladder_ = std::move(*ladder);
+
+    s->fanout_ = std::make_unique<publisher::SinkFanout>();
+    if (!s->config_.archiveDir.empty()) {
+        publisher::ArchiveSinkConfig archive;
+        archive.directory = s->config_.archiveDir;
+        archive.wallClockAnchorMs = wallClockMillis();
+        auto sink = std::make_unique<publisher::ArchiveSink>(archive);
+        if (auto opened = sink->open(s->ladder_->tracks()); !opened) {
+            return makeError(opened.error());
+        }
+        s->fanout_->addSink(std::move(sink), publisher::SinkQueuePolicy::Lossless);
+    }
+    s->counter_ = std::make_unique<SegmentCounter>(*s->fanout_);
+    s->packager_ = std::make_unique<publisher::Packager>(s->ladder_->tracks(),
+                                                         s->ladder_->schedule(), *s->counter_);
+    s->packets_ = std::make_unique<encoder::PacketQueue>(kPacketQueueCapacity,
+                                                         OverflowPolicy::Block, "packets");
+    return s;
+}
+
+const std::vector<TrackInfo>& Session::tracks() const { return ladder_->tracks(); }
+
+std::string Session::describeSource() const { return source_->describe(); }
+
+void Session::fail(const Status& status) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!firstError_) {
+            firstError_ = status;
+        }
+        done_ = true;
+    }
+    doneChanged_.notify_all();
+}
+
+void Session::requestStop() {
+    {
+        std::lock_guard lock(mutex_);
+        done_ = true;
+    }
+    doneChanged_.notify_all();
+}
+
+bool Session::waitUntilDone(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return doneChanged_.wait_for(lock, timeout, [&] { return done_; });
+}
+
+Result<void> Session::start() {
+    if (started_) {
+        return makeError(ErrorCode::Internal, "session started twice");
+    }
+    started_ = true;
+    startTime_ = std::chrono::steady_clock::now();
+    if (auto r = ladder_->start(*packets_, [this](const Status& s) { fail(s); }); !r) {
+        return r;
+    }
+    packagerThread_ = std::thread([this] { runPackager(); });
+
+    capture::SourceCallbacks callbacks;
+    callbacks.onVideo = [this](VideoFramePtr f) { ladder_->pushVideo(f); };
+    callbacks.onAudio = [this](AudioFramePtr f) { ladder_->pushAudio(f); };
+    callbacks.onEnd = [this] { requestStop(); };
+    callbacks.onError = [this](const Status& s) { fail(s); };
+    if (auto r = source_->start(std::move(callbacks)); !r) {
+        fail(r.error());
+        return r;
+    }
+    logInfo("session", "live: " + source_->describe() + ", preset \"" + config_.preset.name + "\"");
+    return ok();
+}
+
+void Session::runPackager() noexcept {
+    try {
+        packager_->start();
+        bool failed = false;
+        while (auto packet = packets_->pop()) {
+            if (failed) {
+                continue;  // keep draining so the encoders never block on us
+            }
+            if (auto r = packager_->addPacket(**packet); !r) {
+                failed = true;
+                fail(r.error().withContext("packager"));
+            }
+        }
+        packager_->finish();
+    } catch (const std::exception& e) {
+        fail(Status(ErrorCode::Internal, e.what()).withContext("packager"));
+    }
+}
+
+Result<void> Session::stop() {
+    if (!started_ || stopped_) {
+        return ok();
+    }
+    stopped_ = true;
+    requestStop();
+    source_->stop();       // 1. no more frames
+    ladder_->finish();     // 2. encoders drain and flush their delayed frames
+    packets_->close();     // 3. the packager closes the last segments and ends the stream
+    if (packagerThread_.joinable()) {
+        packagerThread_.join();
+    }
+    const auto sinkResults = fanout_->finish(kSinkDrainDeadline);  // 4. sinks drain
+    for (const auto& r : sinkResults) {
+        if (!r) {
+            fail(r.error());
+        }
+    }
+    std::lock_guard lock(mutex_);
+    if (firstError_) {
+        return makeError(*firstError_);
+    }
+    return ok();
+}
+
+SessionStats Session::stats() const {
+    SessionStats s;
+    s.elapsedSeconds = started_ ? std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                startTime_)
+                                      .count()
+                                : 0.0;
+    s.ladder = ladder_->stats();
+    s.segmentsOut = counter_->segments();
+    for (const auto& sink : fanout_->sinkStats()) {
+        s.sinks.push_back(SinkState{sink.name, sink.stateName(), sink.lastError});
+    }
+    return s;
+}
+
+}  // namespace podium::app

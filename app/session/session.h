@@ -1,0 +1,95 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/session/source_spec.h"
+#include "core/clock.h"
+#include "encoder/ladder_pipeline.h"
+#include "publisher/sinks/sink_fanout.h"
+
+namespace podium::publisher {
+class Packager;
+}
+
+namespace podium::app {
+
+/// Everything a broadcast needs, assembled by a front end (CLI flags, GUI settings).
+struct SessionConfig {
+    SourceSpec source;
+    SourceOptions sourceOptions;
+    encoder::Preset preset;
+    encoder::LadderOptions ladder;
+    std::string archiveDir;  ///< empty: no archive
+};
+
+struct SinkState {
+    std::string name;
+    std::string state;  ///< "live", "failed", "finished"
+    std::string lastError;
+};
+
+struct SessionStats {
+    double elapsedSeconds = 0;
+    encoder::LadderStats ladder;
+    uint64_t segmentsOut = 0;
+    std::vector<SinkState> sinks;
+};
+
+/// The engine facade both front ends use: source -> LadderPipeline -> packets queue ->
+/// packager thread (Packager) -> SinkFanout (archive, later origin and push sinks).
+/// create() validates everything that can be checked before going live (preset, source,
+/// encoders, archive folder), so a bad input fails with one clear Status and nothing started.
+/// Thread-safe: requestStop()/stats() from any thread; start()/stop() from the owner.
+class Session {
+public:
+    static Result<std::unique_ptr<Session>> create(SessionConfig config);
+    ~Session();
+
+    Result<void> start();
+    /// Asks the session to end (Ctrl-C, --duration, the Stop button). Returns at once.
+    void requestStop();
+    /// Waits until the session should stop (source ended, error, or requestStop); true if so.
+    bool waitUntilDone(std::chrono::milliseconds timeout);
+    /// Orderly shutdown in pipeline order; the archive gets its final playlists. Returns the
+    /// first error the session met (source, encoder or sink), if any.
+    Result<void> stop();
+
+    [[nodiscard]] SessionStats stats() const;
+    [[nodiscard]] const std::vector<TrackInfo>& tracks() const;
+    [[nodiscard]] std::string describeSource() const;
+
+private:
+    explicit Session(SessionConfig config);
+    void runPackager() noexcept;
+    void fail(const Status& status);
+
+    class SegmentCounter;
+
+    SessionConfig config_;
+    SteadyClock clock_;
+    std::unique_ptr<capture::MediaSource> source_;
+    std::unique_ptr<encoder::LadderPipeline> ladder_;
+    std::unique_ptr<encoder::PacketQueue> packets_;
+    std::unique_ptr<publisher::SinkFanout> fanout_;
+    std::unique_ptr<SegmentCounter> counter_;
+    std::unique_ptr<publisher::Packager> packager_;
+    std::thread packagerThread_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable doneChanged_;
+    bool done_ = false;
+    std::optional<Status> firstError_;
+    bool started_ = false;
+    bool stopped_ = false;
+    std::chrono::steady_clock::time_point startTime_;
+};
+
+}  // namespace podium::app

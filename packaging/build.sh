@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Configures and builds Podium (release preset) into build/release. Used by run.sh and test.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${PODIUM_BUILD_DIR:-$root/build/release}"
+jobs="${PODIUM_JOBS:-$(nproc)}"
+if [[ ! -f "$build/CMakeCache.txt" ]]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$build" -j "$jobs"
