@@ -14,8 +14,8 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-videoio-dev
   # support libraries
   libexpected-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libqrencode-dev
-  # test peers: ffprobe / ffmpeg
-  ffmpeg
+  # test peers: ffprobe / ffmpeg; /usr/bin/time for the benchmarks
+  ffmpeg time
 )
 
 missing=()
