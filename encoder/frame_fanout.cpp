@@ -4,8 +4,7 @@
 
 namespace podium::encoder {
 
-FrameFanout::FrameFanout(int renditionCount, size_t capacity, FanoutPolicy policy,
-                         std::string name)
+FrameFanout::FrameFanout(int renditionCount, size_t capacity, FanoutPolicy policy, std::string name)
     : capacity_(capacity ? capacity : 1),
       policy_(policy),
       name_(std::move(name)),
@@ -20,15 +19,17 @@ bool FrameFanout::anyFull() const {
 // consumes in order, so a longer queue holds those frames plus older ones). Drop the oldest of
 // them that does not start a segment, from every queue.
 bool FrameFanout::dropOldestCommon() {
-    const auto shortest = std::min_element(
-        queues_.begin(), queues_.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    const auto shortest =
+        std::min_element(queues_.begin(), queues_.end(),
+                         [](const auto& a, const auto& b) { return a.size() < b.size(); });
     for (const auto& candidate : *shortest) {
         if (candidate.startsSegment) {
             continue;
         }
         const int64_t sequence = candidate.frame->sequence;
         for (auto& q : queues_) {
-            std::erase_if(q, [&](const ScheduledFrame& f) { return f.frame->sequence == sequence; });
+            std::erase_if(q,
+                          [&](const ScheduledFrame& f) { return f.frame->sequence == sequence; });
         }
         ++dropped_;
         return true;

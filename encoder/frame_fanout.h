@@ -19,8 +19,8 @@ struct ScheduledFrame {
 };
 
 enum class FanoutPolicy {
-    Block = 1,           ///< the producer waits for the slowest rendition (files, benchmarks)
-    DropOldestCommon,    ///< live: drop the oldest frame no rendition has started on
+    Block = 1,         ///< the producer waits for the slowest rendition (files, benchmarks)
+    DropOldestCommon,  ///< live: drop the oldest frame no rendition has started on
 };
 
 /// The thread boundary between capture and the rendition encoders ("ladder/frames"): one

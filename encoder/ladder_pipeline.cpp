@@ -16,7 +16,9 @@ namespace {
 
 constexpr size_t kAudioQueueFrames = 200;  // 2 s of 10 ms frames; audio is never dropped
 
-int coreCount() { return std::max(1u, std::thread::hardware_concurrency()); }
+int coreCount() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 // x264 frame threads for one rendition: its share of the ladder's pixels times x264's own
 // auto rule (1.5 threads per core), at least 1. The workers already run in parallel, so a
@@ -37,7 +39,9 @@ LadderPipeline::LadderPipeline(const Preset& preset, const LadderOptions& option
       options_(options),
       schedule_(preset.segmentDuration(), preset.partDuration()) {}
 
-LadderPipeline::~LadderPipeline() { finish(); }
+LadderPipeline::~LadderPipeline() {
+    finish();
+}
 
 Result<std::unique_ptr<LadderPipeline>> LadderPipeline::create(const Preset& preset,
                                                                const LadderOptions& options) {
@@ -68,8 +72,8 @@ Result<std::unique_ptr<LadderPipeline>> LadderPipeline::create(const Preset& pre
             return makeError(x264.error().withContext("rendition " + r.id));
         }
         p->tracks_.push_back((*x264)->trackInfo(r.id));
-        p->workers_.push_back(std::make_unique<RenditionWorker>(index, r.id, std::move(*scaler),
-                                                                std::move(*x264)));
+        p->workers_.push_back(
+            std::make_unique<RenditionWorker>(index, r.id, std::move(*scaler), std::move(*x264)));
         ++index;
     }
     if (options.withAudio) {

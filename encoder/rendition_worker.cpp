@@ -12,13 +12,14 @@ RenditionWorker::RenditionWorker(int index, std::string id, std::unique_ptr<Scal
                                  std::unique_ptr<X264Encoder> encoder)
     : index_(index), id_(std::move(id)), scaler_(std::move(scaler)), encoder_(std::move(encoder)) {}
 
-RenditionWorker::~RenditionWorker() { join(); }
+RenditionWorker::~RenditionWorker() {
+    join();
+}
 
 void RenditionWorker::start(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
                             std::function<void(const Status&)> onError) {
-    thread_ = std::thread([this, &frames, &out, onError = std::move(onError)] {
-        run(frames, out, onError);
-    });
+    thread_ = std::thread(
+        [this, &frames, &out, onError = std::move(onError)] { run(frames, out, onError); });
 }
 
 void RenditionWorker::join() {
