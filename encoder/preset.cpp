@@ -292,7 +292,7 @@ Result<void> readCodecs(ObjectReader& reader, Preset& p) {
     auto profile = reader.string("x264Profile", std::nullopt);
     auto tune = reader.string("x264Tune", std::string());
     auto audioBitrate = reader.integer("audioBitrateKbps", 32, 320, std::nullopt);
-    auto sampleRate = reader.integer("audioSampleRate", 44100, 48000, 48000);
+    auto sampleRate = reader.integer("audioSampleRate", 1, 384000, 48000);
     auto channels = reader.integer("audioChannels", 1, 2, 2);
     for (const auto* r : {&preset, &profile, &tune}) {
         if (!*r) {
