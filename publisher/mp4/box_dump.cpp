@@ -1,5 +1,6 @@
 // dumpTree(): the text inspector of box_reader.h (Bento4's mp4dump idea), one describer per box
 // type Podium writes. Every read is bounds-checked; a short payload prints "(truncated)".
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -26,49 +27,92 @@ std::string hexBytes(std::span<const uint8_t> bytes) {
     return out;
 }
 
-std::string kv(const char* key, uint64_t v) {
-    return std::string(" ") + key + "=" + std::to_string(v);
-}
+// Reads a payload field by field and appends " key=value" per field. One call per field
+// keeps the reads in order (the operands of a `+` chain are unsequenced).
+class Fields {
+public:
+    explicit Fields(std::span<const uint8_t> payload) : in_(payload) {}
 
-std::string describeBrands(ByteReader& in) {
-    std::string out =
-        " major=" + FourCC{in.u32()}.toString() + kv("minor", in.u32()) + " compatible=";
+    Fields& u(const char* key, int bytes, int shift = 0) {
+        return add(key, std::to_string(read(bytes) >> shift));
+    }
+    Fields& x(const char* key, int bytes) { return add(key, hex(read(bytes), 2 * bytes)); }
+    Fields& fourcc(const char* key) { return add(key, FourCC{in_.u32()}.toString()); }
+    Fields& skip(size_t count) {
+        in_.skip(count);
+        return *this;
+    }
+    /// FullBox version and flags.
+    Fields& fullHeader() {
+        version_ = in_.u8();
+        flags_ = in_.u24();
+        out_ += " v" + std::to_string(version_) + " flags=" + hex(flags_, 6);
+        return *this;
+    }
+    /// A 32-bit field in version 0, 64-bit in version 1.
+    Fields& versioned(const char* key) { return u(key, version_ == 1 ? 8 : 4); }
+    Fields& add(const char* key, const std::string& value) {
+        out_ += std::string(" ") + key + "=" + value;
+        return *this;
+    }
+    Fields& text(const std::string& value) {
+        out_ += value;
+        return *this;
+    }
+
+    ByteReader& in() { return in_; }
+    [[nodiscard]] uint8_t version() const { return version_; }
+    [[nodiscard]] uint32_t flags() const { return flags_; }
+    [[nodiscard]] std::string result() const { return in_.ok() ? out_ : out_ + " (truncated)"; }
+
+private:
+    uint64_t read(int bytes) {
+        switch (bytes) {
+            case 1:
+                return in_.u8();
+            case 2:
+                return in_.u16();
+            case 3:
+                return in_.u24();
+            case 4:
+                return in_.u32();
+            default:
+                return in_.u64();
+        }
+    }
+
+    ByteReader in_;
+    std::string out_;
+    uint8_t version_ = 0;
+    uint32_t flags_ = 0;
+};
+
+void describeBrands(Fields& f) {
+    f.fourcc("major").u("minor", 4).text(" compatible=");
+    ByteReader& in = f.in();
     while (in.ok() && in.remaining() >= 4) {
-        out += FourCC{in.u32()}.toString() + (in.remaining() >= 4 ? "," : "");
+        const FourCC brand{in.u32()};
+        f.text(brand.toString() + (in.remaining() >= 4 ? "," : ""));
     }
-    return out;
 }
 
-std::string describeFullHeader(ByteReader& in, uint8_t& version, uint32_t& flags) {
-    version = in.u8();
-    flags = in.u24();
-    return " v" + std::to_string(version) + " flags=" + hex(flags, 6);
-}
-
-std::string describeFullHeader(ByteReader& in, uint8_t& version) {
-    uint32_t flags = 0;
-    return describeFullHeader(in, version, flags);
-}
-
-std::string describeTimes(ByteReader& in, uint8_t version, bool hasTrackId) {
-    in.skip(version == 1 ? 16 : 8);  // creation + modification time
-    std::string out;
+// mvhd / mdhd / tkhd prefix: times, then timescale (or track_ID + reserved), then duration.
+void describeTimes(Fields& f, bool hasTrackId) {
+    f.skip(f.version() == 1 ? 16 : 8);  // creation + modification time
     if (hasTrackId) {
-        out += kv("track_id", in.u32());
-        in.skip(4);
+        f.u("track_id", 4).skip(4);
     } else {
-        out += kv("timescale", in.u32());
+        f.u("timescale", 4);
     }
-    out += kv("duration", version == 1 ? in.u64() : in.u32());
-    return out;
+    f.versioned("duration");
 }
 
-std::string describeLanguage(uint16_t packed) {
+std::string language(uint16_t packed) {
     std::string lang(3, '?');
     for (int i = 0; i < 3; ++i) {
         lang[static_cast<size_t>(i)] = static_cast<char>(((packed >> (10 - 5 * i)) & 0x1f) + 0x60);
     }
-    return " language=" + lang;
+    return lang;
 }
 
 // ISO/IEC 14496-1 expandable size: up to 4 bytes, 7 bits each.
@@ -84,138 +128,123 @@ uint32_t descriptorSize(ByteReader& in) {
     return size;
 }
 
-std::string describeEsds(ByteReader& in) {
-    std::string out;
+void describeEsds(Fields& f) {
+    ByteReader& in = f.in();
     if (in.u8() != 0x03) {
-        return " (no ES_Descriptor)";
+        f.text(" (no ES_Descriptor)");
+        return;
     }
     descriptorSize(in);
-    out += kv("es_id", in.u16());
+    f.u("es_id", 2);
     const uint8_t esFlags = in.u8();
-    if (esFlags & 0x80)
-        in.skip(2);
-    if (esFlags & 0x40)
-        in.skip(in.u8());
-    if (esFlags & 0x20)
-        in.skip(2);
+    in.skip((esFlags & 0x80) ? 2 : 0);
+    in.skip((esFlags & 0x40) ? in.u8() : 0);
+    in.skip((esFlags & 0x20) ? 2 : 0);
     if (in.u8() != 0x04) {
-        return out + " (no DecoderConfigDescriptor)";
+        f.text(" (no DecoderConfigDescriptor)");
+        return;
     }
     descriptorSize(in);
-    out += " object_type=" + hex(in.u8(), 2) + kv("stream_type", in.u8() >> 2);
-    out += kv("buffer_size", in.u24()) + kv("max_bitrate", in.u32()) + kv("avg_bitrate", in.u32());
+    f.x("object_type", 1).u("stream_type", 1, 2);
+    f.u("buffer_size", 3).u("max_bitrate", 4).u("avg_bitrate", 4);
     if (in.u8() == 0x05) {
-        out += " dsi=" + hexBytes(in.bytes(descriptorSize(in)));
+        const uint32_t size = descriptorSize(in);
+        f.add("dsi", hexBytes(in.bytes(size)));
     }
     if (in.u8() == 0x06) {
         descriptorSize(in);
-        out += kv("sl_predefined", in.u8());
+        f.u("sl_predefined", 1);
     }
-    return out;
 }
 
-std::string describeTrun(ByteReader& in, const std::string& indent) {
-    uint8_t version = 0;
-    uint32_t flags = 0;
-    std::string out = describeFullHeader(in, version, flags);
-    const uint32_t count = in.u32();
-    out += kv("sample_count", count);
-    if (flags & 0x000001)
-        out += " data_offset=" + std::to_string(in.i32());
-    if (flags & 0x000004)
-        out += " first_sample_flags=" + hex(in.u32(), 8);
-    for (uint32_t i = 0; i < count && in.ok() && i < 64; ++i) {
-        out += "\n" + indent + "  #" + std::to_string(i);
+void describeTrun(Fields& f, const std::string& indent) {
+    f.fullHeader();
+    const uint32_t flags = f.flags();
+    const uint32_t count = f.in().u32();
+    f.add("sample_count", std::to_string(count));
+    if (flags & 0x000001) {
+        f.add("data_offset", std::to_string(f.in().i32()));
+    }
+    if (flags & 0x000004) {
+        f.x("first_sample_flags", 4);
+    }
+    for (uint32_t i = 0; i < count && i < 64 && f.in().ok(); ++i) {
+        f.text("\n" + indent + "  #" + std::to_string(i));
         if (flags & 0x000100)
-            out += kv("duration", in.u32());
+            f.u("duration", 4);
         if (flags & 0x000200)
-            out += kv("size", in.u32());
+            f.u("size", 4);
         if (flags & 0x000400)
-            out += " flags=" + hex(in.u32(), 8);
+            f.x("flags", 4);
         if (flags & 0x000800) {
-            const uint32_t raw = in.u32();
-            out += " cto=" + (version == 1 ? std::to_string(int32_t(raw)) : std::to_string(raw));
+            const uint32_t raw = f.in().u32();
+            f.add("cto", f.version() == 1 ? std::to_string(int32_t(raw)) : std::to_string(raw));
         }
     }
-    return out;
+}
+
+void describeSampleEntry(Fields& f, FourCC type) {
+    f.skip(6).u("data_reference_index", 2);
+    if (type == FourCC{"mp4a"}) {
+        f.skip(8).u("channels", 2).u("sample_size", 2).skip(4).u("sample_rate", 4, 16);
+        return;
+    }
+    f.skip(16).u("width", 2).u("height", 2).x("resolution", 4);
+    f.skip(4 + 4 + 2 + 32).x("depth", 2);  // vertresolution, reserved, frame_count, name
 }
 
 std::string describeFields(const Box& box, const std::string& indent) {
-    ByteReader in(box.payload);
-    uint8_t version = 0;
+    Fields f(box.payload);
     const std::string t = box.type.toString();
-    std::string out;
     if (t == "ftyp" || t == "styp") {
-        out = describeBrands(in);
+        describeBrands(f);
     } else if (t == "mvhd") {
-        out = describeFullHeader(in, version) + describeTimes(in, version, false);
-        in.skip(4 + 2 + 10 + 36 + 24);  // rate, volume, reserved, matrix, pre_defined
-        out += kv("next_track_id", in.u32());
+        describeTimes(f.fullHeader(), false);
+        f.skip(4 + 2 + 10 + 36 + 24).u("next_track_id", 4);  // rate..pre_defined
     } else if (t == "tkhd") {
-        out = describeFullHeader(in, version) + describeTimes(in, version, true);
-        in.skip(8 + 2 + 2);  // reserved, layer, alternate_group
-        out += " volume=" + hex(in.u16(), 4);
-        in.skip(2 + 36);
-        out += kv("width", in.u32() >> 16) + kv("height", in.u32() >> 16);
+        describeTimes(f.fullHeader(), true);
+        f.skip(8 + 2 + 2).x("volume", 2).skip(2 + 36).u("width", 4, 16).u("height", 4, 16);
     } else if (t == "mdhd") {
-        out = describeFullHeader(in, version) + describeTimes(in, version, false);
-        out += describeLanguage(in.u16());
+        describeTimes(f.fullHeader(), false);
+        f.add("language", language(f.in().u16()));
     } else if (t == "hdlr") {
-        out = describeFullHeader(in, version);
-        in.skip(4);
-        out += " handler=" + FourCC{in.u32()}.toString();
-        in.skip(12);
-        const auto name = in.bytes(in.remaining());
-        out += " name=\"" + std::string(name.begin(), name.end() - (name.empty() ? 0 : 1)) + "\"";
+        f.fullHeader().skip(4).fourcc("handler").skip(12);
+        const auto name = f.in().bytes(f.in().remaining());
+        const auto end = std::find(name.begin(), name.end(), uint8_t(0));
+        f.add("name", "\"" + std::string(name.begin(), end) + "\"");
+    } else if (t == "vmhd" || t == "smhd" || t == "url ") {
+        f.fullHeader();
     } else if (t == "stsd" || t == "dref" || t == "stts" || t == "stsc" || t == "stco") {
-        out = describeFullHeader(in, version) + kv("entry_count", in.u32());
+        f.fullHeader().u("entry_count", 4);
     } else if (t == "stsz") {
-        out = describeFullHeader(in, version) + kv("sample_size", in.u32());
-        out += kv("sample_count", in.u32());
-    } else if (t == "avc1" || t == "avc3") {
-        in.skip(6);
-        out = kv("data_reference_index", in.u16());
-        in.skip(16);
-        out += kv("width", in.u16()) + kv("height", in.u16());
-        out += " resolution=" + hex(in.u32(), 8);
-        in.skip(4 + 4 + 2 + 32);  // vertresolution, reserved, frame_count, compressorname
-        out += " depth=" + hex(in.u16(), 4);
+        f.fullHeader().u("sample_size", 4).u("sample_count", 4);
+    } else if (t == "avc1" || t == "avc3" || t == "mp4a") {
+        describeSampleEntry(f, box.type);
     } else if (t == "avcC") {
-        out = kv("version", in.u8()) + " profile=" + std::to_string(in.u8());
-        out += " compat=" + hex(in.u8(), 2) + kv("level", in.u8());
-        out += kv("length_size", (in.u8() & 3) + 1) + kv("sps_count", in.u8() & 0x1f);
-    } else if (t == "mp4a") {
-        in.skip(6);
-        out = kv("data_reference_index", in.u16());
-        in.skip(8);
-        out += kv("channels", in.u16()) + kv("sample_size", in.u16());
-        in.skip(4);
-        out += kv("sample_rate", in.u32() >> 16);
+        f.u("version", 1).u("profile", 1).x("compat", 1).u("level", 1);
+        f.add("length_size", std::to_string((f.in().u8() & 3) + 1));
+        f.add("sps_count", std::to_string(f.in().u8() & 0x1f));
     } else if (t == "esds") {
-        out = describeFullHeader(in, version) + describeEsds(in);
+        describeEsds(f.fullHeader());
     } else if (t == "btrt") {
-        out =
-            kv("buffer_size", in.u32()) + kv("max_bitrate", in.u32()) + kv("avg_bitrate", in.u32());
+        f.u("buffer_size", 4).u("max_bitrate", 4).u("avg_bitrate", 4);
     } else if (t == "trex") {
-        out = describeFullHeader(in, version) + kv("track_id", in.u32());
-        out += kv("default_sample_description_index", in.u32());
-        out += kv("default_duration", in.u32()) + kv("default_size", in.u32());
-        out += " default_flags=" + hex(in.u32(), 8);
+        f.fullHeader().u("track_id", 4).u("default_sample_description_index", 4);
+        f.u("default_duration", 4).u("default_size", 4).x("default_flags", 4);
     } else if (t == "mfhd") {
-        out = describeFullHeader(in, version) + kv("sequence", in.u32());
+        f.fullHeader().u("sequence", 4);
     } else if (t == "tfhd") {
-        out = describeFullHeader(in, version) + kv("track_id", in.u32());
+        f.fullHeader().u("track_id", 4);
     } else if (t == "tfdt") {
-        out = describeFullHeader(in, version);
-        out += kv("base_media_decode_time", version == 1 ? in.u64() : in.u32());
+        f.fullHeader().versioned("base_media_decode_time");
     } else if (t == "trun") {
-        out = describeTrun(in, indent);
+        describeTrun(f, indent);
     } else if (t == "mdat") {
-        out = kv("payload", box.payload.size());
+        f.add("payload", std::to_string(box.payload.size()));
     } else if (t == "uuid") {
-        out = " user_type=" + hexBytes(box.userType);
+        f.add("user_type", hexBytes(box.userType));
     }
-    return in.ok() ? out : out + " (truncated)";
+    return f.result();
 }
 
 void dumpInto(const std::vector<Box>& boxes, const std::string& indent, std::string& out) {
