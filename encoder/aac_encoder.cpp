@@ -205,6 +205,14 @@ TrackInfo AacEncoder::trackInfo(const std::string& id) const {
     info.channels = config_.channels;
     const AVCodecContext* c = context_.get();
     info.audioSpecificConfig.assign(c->extradata, c->extradata + c->extradata_size);
+    // libavcodec appends a sync extension saying "no SBR" (0x2b7, AOT 5, flag 0: 56 e5 00).
+    // Plain 2-byte AAC-LC configs are what every player and packager expects; drop it.
+    const uint8_t kNoSbrExtension[] = {0x56, 0xe5, 0x00};
+    if (info.audioSpecificConfig.size() == 5 &&
+        std::equal(info.audioSpecificConfig.begin() + 2, info.audioSpecificConfig.end(),
+                   std::begin(kNoSbrExtension))) {
+        info.audioSpecificConfig.resize(2);
+    }
     return info;
 }
 
