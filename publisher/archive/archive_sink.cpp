@@ -36,13 +36,20 @@ std::string ArchiveSink::name() const {
     return "archive " + config_.directory.string();
 }
 
-Result<void> ArchiveSink::checkFolder() const {
+Result<void> ArchiveSink::checkFolder(const std::vector<TrackInfo>& tracks) const {
     const fs::path& dir = config_.directory;
     std::error_code ec;
-    if (fs::exists(dir / kPlaylistName, ec)) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "archive folder " + dir.string() +
-                             " already holds an archive (index.m3u8); choose another folder");
+    std::vector<fs::path> previous = {dir / kPlaylistName};
+    for (const auto& track : tracks) {
+        previous.push_back(dir / track.id / kPlaylistName);
+    }
+    for (const auto& playlist : previous) {
+        if (fs::exists(playlist, ec)) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "archive folder " + dir.string() + " already holds an archive (" +
+                                 fs::relative(playlist, dir, ec).string() +
+                                 "); choose another folder");
+        }
     }
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir)) {
@@ -79,7 +86,7 @@ Result<void> ArchiveSink::open(const std::vector<TrackInfo>& tracks) {
                              "track id \"" + track.id + "\" is not a unique folder name");
         }
     }
-    if (auto checked = checkFolder(); !checked) {
+    if (auto checked = checkFolder(tracks); !checked) {
         return checked;
     }
     HlsMediaPlaylistConfig playlistConfig;

@@ -26,9 +26,10 @@ struct ArchiveSinkConfig {
 ///   <dir>/<track.id>/seg_<n>.m4s     segment n (SegmentSchedule number)
 ///   <dir>/<track.id>/index.m3u8      EVENT playlist while recording, VOD + ENDLIST after close
 /// Every file is written to a temp name and renamed (crash-safe). Refuses at open() a folder
-/// it cannot create or write, and a folder that already holds an archive. Used by SinkFanout:
-/// open() on the caller's thread, then deliver()/close() on one worker thread; stats() from
-/// any thread. Does not want chunks (whole segments only).
+/// it cannot create or write, and a folder that already holds an archive (its index.m3u8, or
+/// a track playlist left by a recording that crashed before its first multivariant). Used by
+/// SinkFanout: open() on the caller's thread, then deliver()/close() on one worker thread; stats()
+/// from any thread. Does not want chunks (whole segments only).
 class ArchiveSink final : public SegmentSink {
 public:
     explicit ArchiveSink(ArchiveSinkConfig config);
@@ -50,7 +51,7 @@ private:
         double peakBitrateBps = 0;  ///< highest single-segment bitrate
     };
 
-    Result<void> checkFolder() const;
+    Result<void> checkFolder(const std::vector<TrackInfo>& tracks) const;
     Result<void> writeInit(const InitSegment& init);
     Result<void> writeSegment(const Segment& segment);
     Result<void> writeMediaPlaylist(const Track& track);

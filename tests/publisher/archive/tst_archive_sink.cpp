@@ -220,8 +220,9 @@ void TstArchiveSink::refusesBadFolders() {
         target = tmp.path() + "/afile/sub";
     } else {
         target = tmp.path() + "/old";
-        QVERIFY(QDir().mkpath(target));
-        QFile file(target + "/index.m3u8");
+        const QString playlistDir = kind == "crashed" ? target + "/360p" : target;
+        QVERIFY(QDir().mkpath(playlistDir));
+        QFile file(playlistDir + "/index.m3u8");
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(previous);
     }
@@ -234,7 +235,11 @@ void TstArchiveSink::refusesBadFolders() {
     QVERIFY(!message.contains('\n'));
     if (kind == "existing") {
         QCOMPARE(readFile(target + "/index.m3u8"), previous);  // never overwritten
-        QVERIFY(message.contains("already holds an archive"));
+        QVERIFY(message.contains("already holds an archive (index.m3u8)"));
+    }
+    if (kind == "crashed") {
+        QCOMPARE(readFile(target + "/360p/index.m3u8"), previous);
+        QVERIFY(message.contains("already holds an archive (360p/index.m3u8)"));
     }
 }
 
