@@ -25,17 +25,20 @@ void Packager::start() {
 }
 
 Result<void> Packager::addPacket(const EncodedPacket& packet) {
-    if (packet.trackIndex < 0 || size_t(packet.trackIndex) >= fragmenters_.size()) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "packet for unknown track index " + std::to_string(packet.trackIndex));
+    for (mp4::Fragmenter& fragmenter : fragmenters_) {
+        if (fragmenter.track().trackIndex != packet.trackIndex) {
+            continue;
+        }
+        ++packetsIn_;
+        auto output = fragmenter.addPacket(packet);
+        if (!output) {
+            return makeError(output.error());
+        }
+        forward(std::move(*output));
+        return ok();
     }
-    ++packetsIn_;
-    auto output = fragmenters_[size_t(packet.trackIndex)].addPacket(packet);
-    if (!output) {
-        return makeError(output.error());
-    }
-    forward(std::move(*output));
-    return ok();
+    return makeError(ErrorCode::InvalidArgument,
+                     "packet for unknown track index " + std::to_string(packet.trackIndex));
 }
 
 Result<void> Packager::finish() {

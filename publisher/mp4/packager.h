@@ -18,7 +18,7 @@ namespace podium::publisher {
 /// synchronously on it and must outlive the Packager.
 class Packager {
 public:
-    /// tracks[i].trackIndex must equal i (packets are routed by it).
+    /// Packets are routed by TrackInfo::trackIndex (unique per track).
     Packager(std::vector<TrackInfo> tracks, SegmentSchedule schedule, PackagerListener& listener);
 
     /// Emits every track's init segment, in track order. Call once, before addPacket().
