@@ -49,4 +49,8 @@ std::string avErrorText(int averror);
 /// (ENOENT -> NotFound, EACCES/EPERM -> PermissionDenied, INVALIDDATA -> Parse, else `fallback`).
 Status avStatus(int averror, const std::string& what, ErrorCode fallback = ErrorCode::Io);
 
+/// Routes libav*'s own log lines (av_log) into Podium's log: warnings and errors as warnings
+/// under "libav", everything chattier as debug. Idempotent; call before using libav*.
+void routeLibavLogs();
+
 }  // namespace podium::capture

@@ -106,11 +106,13 @@ Result<void> X264Encoder::open() {
     p.i_threads = c.threads;
     p.b_sliced_threads = c.slicedThreads ? 1 : 0;
     p.i_lookahead_threads = c.lookaheadThreads;
-    // IDRs are forced on the schedule. keyint_max >= one segment keeps x264's periodic IDR from
-    // landing earlier; keyint_min (clamped by x264 to keyint_max/2+1) makes early scene cuts
-    // plain I-frames. Later scene cuts may become IDRs: harmless, segments cut on the schedule.
-    p.i_keyint_max = c.keyintMax;
-    p.i_keyint_min = c.keyintMax;
+    // IDRs come only from the schedule (forced on every segment's first frame, the same frame
+    // in every rendition). keyint_max = two segments is a safety net should a forced IDR ever
+    // be missed; keyint_min = one segment + 1 (exactly x264's keyint_max/2+1 clamp) turns every
+    // scene cut into a plain I-frame, since a scheduled IDR always comes sooner. A scene-cut
+    // IDR in one rendition but not another would break the ladder's identical IDR times.
+    p.i_keyint_max = 2 * c.keyintMax;
+    p.i_keyint_min = c.keyintMax + 1;
     p.b_open_gop = 0;
     p.b_repeat_headers = 0;  // SPS/PPS live in avcC
     p.b_annexb = 0;          // NAL units come out 4-byte length-prefixed, ready for MP4

@@ -1,7 +1,9 @@
 #include "app/session/session.h"
 
+#include <cmath>
 #include <exception>
 
+#include "capture/av_handles.h"
 #include "core/log.h"
 #include "publisher/archive/archive_sink.h"
 #include "publisher/mp4/packager.h"
@@ -11,6 +13,15 @@ namespace podium::app {
 namespace {
 constexpr size_t kPacketQueueCapacity = 1024;  // packets of all tracks; Block: never dropped
 constexpr auto kSinkDrainDeadline = std::chrono::seconds(30);
+
+const char* stateName(publisher::SinkState state) {
+    switch (state) {
+        case publisher::SinkState::Live: return "live";
+        case publisher::SinkState::Failed: return "failed";
+        case publisher::SinkState::Finished: return "finished";
+    }
+    return "?";
+}
 }  // namespace
 
 /// Counts finished segments on their way from the packager to the fan-out.
@@ -40,6 +51,7 @@ Session::~Session() {
 }
 
 Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
+    capture::routeLibavLogs();
     std::unique_ptr<Session> s(new Session(std::move(config)));
     const auto& preset = s->config_.preset;
 
@@ -56,16 +68,17 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     }
     s->ladder_ = std::move(*ladder);
 
-    s->fanout_ = std::make_unique<publisher::SinkFanout>();
+    s->fanout_ = std::make_unique<publisher::SinkFanout>(s->ladder_->tracks());
     if (!s->config_.archiveDir.empty()) {
         publisher::ArchiveSinkConfig archive;
         archive.directory = s->config_.archiveDir;
         archive.wallClockAnchorMs = wallClockMillis();
-        auto sink = std::make_unique<publisher::ArchiveSink>(archive);
-        if (auto opened = sink->open(s->ladder_->tracks()); !opened) {
-            return makeError(opened.error());
+        archive.targetDurationSeconds = static_cast<int>(std::ceil(preset.segmentSeconds));
+        auto added = s->fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive),
+                                         publisher::SinkQueuePolicy::lossless());
+        if (!added) {
+            return makeError(added.error());
         }
-        s->fanout_->addSink(std::move(sink), publisher::SinkQueuePolicy::Lossless);
     }
     s->counter_ = std::make_unique<SegmentCounter>(*s->fanout_);
     s->packager_ = std::make_unique<publisher::Packager>(s->ladder_->tracks(),
@@ -140,7 +153,9 @@ void Session::runPackager() noexcept {
                 fail(r.error().withContext("packager"));
             }
         }
-        packager_->finish();
+        if (auto r = packager_->finish(); !r) {
+            fail(r.error().withContext("packager"));
+        }
     } catch (const std::exception& e) {
         fail(Status(ErrorCode::Internal, e.what()).withContext("packager"));
     }
@@ -158,10 +173,9 @@ Result<void> Session::stop() {
     if (packagerThread_.joinable()) {
         packagerThread_.join();
     }
-    const auto sinkResults = fanout_->finish(kSinkDrainDeadline);  // 4. sinks drain
-    for (const auto& r : sinkResults) {
-        if (!r) {
-            fail(r.error());
+    for (const auto& sink : fanout_->finish(kSinkDrainDeadline)) {  // 4. sinks drain
+        if (sink.state == publisher::SinkState::Failed && sink.lastError) {
+            fail(*sink.lastError);
         }
     }
     std::lock_guard lock(mutex_);
@@ -179,8 +193,9 @@ SessionStats Session::stats() const {
                                 : 0.0;
     s.ladder = ladder_->stats();
     s.segmentsOut = counter_->segments();
-    for (const auto& sink : fanout_->sinkStats()) {
-        s.sinks.push_back(SinkState{sink.name, sink.stateName(), sink.lastError});
+    for (const auto& sink : fanout_->stats()) {
+        s.sinks.push_back(SinkState{sink.name, stateName(sink.state),
+                                    sink.lastError ? sink.lastError->toString() : std::string()});
     }
     return s;
 }
