@@ -65,8 +65,10 @@ Result<std::unique_ptr<LadderPipeline>> LadderPipeline::create(const Preset& pre
         config.profile = preset.x264Profile;
         config.tune = preset.x264Tune;
         config.keyintMax = framesPerSegment;
-        config.threads = options.x264ThreadsPerRendition > 0 ? options.x264ThreadsPerRendition
-                                                             : threadsFor(r, preset);
+        const size_t i = static_cast<size_t>(index);
+        config.threads = i < options.x264Threads.size() && options.x264Threads[i] > 0
+                             ? options.x264Threads[i]
+                             : threadsFor(r, preset);
         auto x264 = X264Encoder::create(config, index);
         if (!x264) {
             return makeError(x264.error().withContext("rendition " + r.id));

@@ -29,7 +29,9 @@ struct LadderOptions {
     FanoutPolicy framePolicy = FanoutPolicy::DropOldestCommon;  ///< Block for files/benchmarks
     size_t frameQueueCapacity = 3;  ///< frames per rendition before the policy applies
     bool withAudio = true;
-    int x264ThreadsPerRendition = 0;  ///< 0: sized from the machine's cores and the ladder
+    /// x264 frame threads per rendition, in ladder order; missing or 0 entries are sized from
+    /// the machine's cores and the rendition's share of the ladder's pixels.
+    std::vector<int> x264Threads;
 };
 
 /// Per-rendition counters, readable from any thread.

@@ -16,7 +16,9 @@ int runBench(const QStringList& args) {
     parser.addOptions({
         {"input", "Input file (y4m, mp4, mkv...).", "FILE"},
         {"preset", "Preset name or .json file (default \"User group 720p\").", "PRESET"},
-        {"threads", "x264 threads per rendition (default: sized from cores and ladder).", "N"},
+        {"threads", "x264 threads per rendition: N for all, or a list N1,N2,... in ladder order "
+                    "(default: sized from the cores and each rendition's share of the pixels).",
+         "N[,N...]"},
     });
     if (!parseOrExplain(parser, "bench", args)) {
         return parser.isSet("help") ? 0 : 2;
@@ -30,7 +32,21 @@ int runBench(const QStringList& args) {
     config.source.path = parser.value("input").toStdString();
     config.sourceOptions.pacing = capture::Pacing::AsFastAsPossible;
     config.ladder.framePolicy = encoder::FanoutPolicy::Block;
-    config.ladder.x264ThreadsPerRendition = parser.value("threads").toInt();
+    if (parser.isSet("threads")) {
+        const QStringList parts = parser.value("threads").split(',');
+        for (const auto& part : parts) {
+            bool isNumber = false;
+            const int n = part.toInt(&isNumber);
+            if (!isNumber || n < 1 || n > 64) {
+                std::fprintf(stderr, "error: --threads takes numbers from 1 to 64\n");
+                return 2;
+            }
+            config.ladder.x264Threads.push_back(n);
+        }
+    }
+    if (config.ladder.x264Threads.size() == 1) {
+        config.ladder.x264Threads.resize(16, config.ladder.x264Threads.front());
+    }
     auto preset = encoder::findPreset(parser.isSet("preset") ? parser.value("preset").toStdString()
                                                              : encoder::defaultPresetName());
     if (!preset) {

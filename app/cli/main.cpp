@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "app/cli/commands.h"
+#include "app/session/process_tuning.h"
 
 namespace {
 void printUsage() {
@@ -16,6 +17,7 @@ void printUsage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    podium::app::tuneProcessForVideo();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("podium-cli");
     QStringList args = QCoreApplication::arguments().mid(1);
