@@ -12,6 +12,8 @@ const char* errorCodeName(ErrorCode code) {
         case ErrorCode::Unavailable: return "unavailable";
         case ErrorCode::PermissionDenied: return "permission denied";
         case ErrorCode::Cancelled: return "cancelled";
+        case ErrorCode::FailedPrecondition: return "failed precondition";
+        case ErrorCode::Unsupported: return "unsupported";
         case ErrorCode::Internal: return "internal error";
     }
     return "unknown error";

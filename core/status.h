@@ -18,6 +18,8 @@ enum class ErrorCode {
     Unavailable,          ///< a peer or device is (perhaps temporarily) not reachable
     PermissionDenied,     ///< credentials or file permissions
     Cancelled,            ///< stopped on request
+    FailedPrecondition,   ///< input arrived in the wrong order (media before its header: 412)
+    Unsupported,          ///< well-formed but not something we handle (a codec: 415)
     Internal,             ///< a bug or an unexpected library state
 };
 

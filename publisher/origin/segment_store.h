@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "publisher/origin/channel.h"
+
+namespace podium::publisher::origin {
+
+/// Every channel the origin serves, by name. Channels are created by the in-process feed
+/// (OriginSink) or by the first ingest POST that carries a header; they stay until the origin
+/// stops (an ended channel keeps serving its last window as a finished stream). Thread-safe.
+class SegmentStore {
+public:
+    /// `defaults` supplies the DVR window and targets for channels created by ingest.
+    explicit SegmentStore(ChannelConfig defaults) : defaults_(std::move(defaults)) {}
+
+    /// The channel `name`, created with `config` (or the defaults, name replaced) if new.
+    std::shared_ptr<Channel> getOrCreate(const std::string& name,
+                                         const ChannelConfig* config = nullptr);
+    /// Replaces a channel with a fresh one (a new session under the same name).
+    std::shared_ptr<Channel> recreate(const ChannelConfig& config);
+    [[nodiscard]] std::shared_ptr<Channel> find(const std::string& name) const;
+    [[nodiscard]] std::vector<std::string> channelNames() const;
+    [[nodiscard]] const ChannelConfig& defaults() const { return defaults_; }
+
+private:
+    const ChannelConfig defaults_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Channel>> channels_;
+};
+
+}  // namespace podium::publisher::origin
