@@ -14,9 +14,20 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-videoio-dev
   # support libraries
   libexpected-dev nlohmann-json3-dev libcurl4-openssl-dev libboost-dev libqrencode-dev
-  # test peers: ffprobe / ffmpeg; /usr/bin/time for the benchmarks
-  ffmpeg time
+  # screen, audio and camera capture (issue 5)
+  libx11-dev libxext-dev libxfixes-dev libxcb1-dev libxcb-shm0-dev libxcb-xfixes0-dev
+  libpulse-dev
+  # test peers: ffprobe / ffmpeg; nginx (edge cache, WebDAV sink); Chromium + Node for the
+  # browser tests; Xvfb, PulseAudio and X11 tools for capture tests; wrk and /usr/bin/time
+  # for the benchmarks
+  ffmpeg nginx chromium nodejs xvfb xauth x11-utils pulseaudio pulseaudio-utils
+  wrk time
 )
+
+# npm ships with NodeSource's nodejs; with Debian's nodejs it is a package of its own.
+if ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -35,4 +46,15 @@ if ((${#missing[@]})); then
   echo "podium setup: packages installed"
 else
   echo "podium setup: all packages present"
+fi
+
+# npm packages (hls.js and dash.js embedded in the player page, playwright-core for the browser
+# tests), installed from the lock file when missing or older than it.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+player="$root/resources/player"
+if [[ -f "$player/package-lock.json" ]]; then
+  if [[ ! -d "$player/node_modules" || "$player/package-lock.json" -nt "$player/node_modules/.package-lock.json" ]]; then
+    echo "podium setup: installing npm packages in resources/player"
+    (cd "$player" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
