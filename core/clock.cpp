@@ -6,6 +6,8 @@ namespace podium {
 
 SteadyClock::SteadyClock() : epoch_(std::chrono::steady_clock::now()) {}
 
+void SteadyClock::restart() { epoch_ = std::chrono::steady_clock::now(); }
+
 MediaTime SteadyClock::now() const {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - epoch_);

@@ -22,6 +22,8 @@ public:
 class SteadyClock final : public Clock {
 public:
     SteadyClock();
+    /// Moves the epoch to now. Only while no other thread uses the clock (before sources start).
+    void restart();
     [[nodiscard]] MediaTime now() const override;
     void sleepUntil(MediaTime t) const override;
 
