@@ -1,0 +1,321 @@
+// Podium watch page: plays /live/<channel>/index.m3u8 with hls.js in low-latency mode (native
+// HLS where MSE is missing, e.g. iPhone Safari), or /live/<channel>/index.mpd with dash.js when
+// the page URL has ?dash=1. State for tests and scripts: window.podiumPlayer.
+(function () {
+  'use strict';
+
+  const params = new URLSearchParams(location.search);
+  const useDash = params.get('dash') === '1';
+  const code = params.get('code');  // viewer passcode; the server also sets a cookie from it
+  const channel = channelFromPath(location.pathname);
+  const video = document.getElementById('video');
+  const ui = {
+    title: document.getElementById('title'),
+    badge: document.getElementById('live-badge'),
+    overlay: document.getElementById('overlay'),
+    unmute: document.getElementById('unmute'),
+    quality: document.getElementById('quality'),
+    latency: document.getElementById('latency'),
+    latencyValue: document.getElementById('latency-value'),
+    copy: document.getElementById('copy'),
+    status: document.getElementById('status'),
+    link: document.getElementById('link'),
+  };
+  const kRetryMs = 3000;
+
+  // /watch/<channel> (a trailing slash or /index.html after it is tolerated).
+  function channelFromPath(path) {
+    const match = /^\/watch\/([^/]+)/.exec(path);
+    return match ? decodeURIComponent(match[1]) : '';
+  }
+
+  function withCode(url) {
+    return code ? url + (url.includes('?') ? '&' : '?') + 'code=' + encodeURIComponent(code) : url;
+  }
+
+  function formatBitrate(bitsPerSecond) {
+    if (!bitsPerSecond) return '';
+    if (bitsPerSecond >= 1e6) return (bitsPerSecond / 1e6).toFixed(1) + ' Mb/s';
+    return Math.round(bitsPerSecond / 1e3) + ' kb/s';
+  }
+
+  function levelLabel(level) {
+    const parts = [];
+    if (level.height) parts.push(level.height + 'p');
+    if (level.bitrate) parts.push(formatBitrate(level.bitrate));
+    return parts.join(' · ') || 'Level ' + (level.index + 1);
+  }
+
+  function setOverlay(text) {
+    ui.overlay.textContent = text || '';
+    ui.overlay.hidden = !text;
+  }
+
+  function setStatus(text) {
+    ui.status.textContent = text || '';
+  }
+
+  const state = {
+    mode: useDash ? 'dash' : 'hls',
+    channel: channel,
+    hls: null,
+    dash: null,
+    errors: [],  // fatal player errors, newest last (for tests)
+    levels() { return []; },
+    get currentLevel() { return -1; },
+    get autoLevel() { return true; },
+    setLevel(/* index */) {},
+    latency() { return NaN; },
+    liveEdge() { return NaN; },
+  };
+  window.podiumPlayer = state;
+
+  // ---- hls.js ----------------------------------------------------------------------------
+
+  function hlsLevels(hls) {
+    return hls.levels.map((level, index) => ({
+      index: index,
+      width: level.width || 0,
+      height: level.height || 0,
+      bitrate: level.bitrate || 0,
+      label: levelLabel({index: index, height: level.height, bitrate: level.bitrate}),
+    }));
+  }
+
+  function startHls(url) {
+    const hls = new Hls({
+      lowLatencyMode: true,
+      backBufferLength: 30,
+      maxLiveSyncPlaybackRate: 1.5,  // catch up gently instead of seeking when drifting behind
+      manifestLoadingMaxRetry: 2,
+    });
+    state.hls = hls;
+    state.levels = () => hlsLevels(hls);
+    Object.defineProperty(state, 'currentLevel', {get: () => hls.currentLevel});
+    Object.defineProperty(state, 'autoLevel', {get: () => hls.autoLevelEnabled});
+    // nextLevel: a smooth switch (keeps the fragment playing, flushes only what is ahead).
+    state.setLevel = (index) => { hls.nextLevel = index; };
+    state.latency = () => {
+      const date = hls.playingDate;
+      if (date && !isNaN(date.getTime())) return (Date.now() - date.getTime()) / 1000;
+      return hls.latency;
+    };
+    state.liveEdge = () => hls.liveSyncPosition;
+
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      setOverlay('');
+      fillQuality(state.levels());
+      play();
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, () => updateQualityLabel());
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (!data.fatal) return;
+      state.errors.push(data.type + ': ' + data.details);
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+        return;
+      }
+      const offline = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR;
+      setOverlay(offline ? 'This channel is not live right now.' : 'Connection lost.');
+      setStatus('Retrying…');
+      hls.destroy();
+      setTimeout(() => startHls(url), kRetryMs);
+    });
+    hls.loadSource(url);
+    hls.attachMedia(video);
+  }
+
+  function startNative(url) {
+    video.src = url;
+    state.latency = () => {
+      const start = video.getStartDate ? video.getStartDate().getTime() : NaN;
+      if (!isNaN(start)) return (Date.now() - start) / 1000 - video.currentTime;
+      const seekable = video.seekable;
+      return seekable.length ? seekable.end(seekable.length - 1) - video.currentTime : NaN;
+    };
+    state.liveEdge = () => {
+      const seekable = video.seekable;
+      return seekable.length ? seekable.end(seekable.length - 1) : NaN;
+    };
+    ui.quality.closest('.field').hidden = true;  // Safari picks the rendition itself
+    video.addEventListener('loadedmetadata', () => { setOverlay(''); play(); }, {once: true});
+    video.addEventListener('error', () => {
+      state.errors.push('native: ' + (video.error ? video.error.message || video.error.code : ''));
+      setOverlay('This channel is not live right now.');
+      setTimeout(() => { video.src = url; video.load(); }, kRetryMs);
+    });
+  }
+
+  // ---- dash.js -----------------------------------------------------------------------------
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('cannot load ' + src));
+      document.head.append(script);
+    });
+  }
+
+  function dashLevels(player) {
+    return player.getRepresentationsByType('video').map((rep, index) => ({
+      index: index,
+      id: rep.id,
+      width: rep.width || 0,
+      height: rep.height || 0,
+      bitrate: rep.bandwidth || 0,
+      label: levelLabel({index: index, height: rep.height, bitrate: rep.bandwidth}),
+    }));
+  }
+
+  function startDash(url) {
+    const player = dashjs.MediaPlayer().create();
+    state.dash = player;
+    player.updateSettings({
+      streaming: {
+        delay: {liveDelay: 2},
+        liveCatchup: {enabled: true, maxDrift: 3, playbackRate: {min: -0.3, max: 0.3}},
+        buffer: {stallThreshold: 0.05},
+        abr: {autoSwitchBitrate: {video: true}},
+      },
+    });
+    let manual = false;
+    state.levels = () => dashLevels(player);
+    Object.defineProperty(state, 'currentLevel', {
+      get: () => {
+        const current = player.getCurrentRepresentationForType('video');
+        return current ? state.levels().findIndex((l) => l.id === current.id) : -1;
+      },
+    });
+    Object.defineProperty(state, 'autoLevel', {get: () => !manual});
+    state.setLevel = (index) => {
+      manual = index >= 0;
+      player.updateSettings({streaming: {abr: {autoSwitchBitrate: {video: !manual}}}});
+      const level = state.levels()[index];
+      if (manual && level) player.setRepresentationForTypeById('video', level.id);
+    };
+    state.latency = () => player.getCurrentLiveLatency();
+    state.liveEdge = () => player.duration();
+
+    player.on(dashjs.MediaPlayer.events.STREAM_INITIALIZED, () => {
+      setOverlay('');
+      fillQuality(state.levels());
+      play();
+    });
+    player.on(dashjs.MediaPlayer.events.QUALITY_CHANGE_RENDERED, () => updateQualityLabel());
+    player.on(dashjs.MediaPlayer.events.ERROR, (event) => {
+      const error = event.error || {};
+      state.errors.push('dash: ' + (error.message || error.code || 'error'));
+      setOverlay('This channel is not live right now.');
+      setStatus('Retrying…');
+      setTimeout(() => player.attachSource(url), kRetryMs);
+    });
+    player.initialize(video, url, true);
+  }
+
+  // ---- shared UI ---------------------------------------------------------------------------
+
+  function fillQuality(levels) {
+    const select = ui.quality;
+    select.replaceChildren(new Option('Auto', '-1'));
+    levels
+      .slice()
+      .sort((a, b) => b.bitrate - a.bitrate)
+      .forEach((level) => select.append(new Option(level.label, String(level.index))));
+    select.disabled = levels.length < 2;
+    select.value = state.autoLevel ? '-1' : String(state.currentLevel);
+    updateQualityLabel();
+  }
+
+  function updateQualityLabel() {
+    const level = state.levels()[state.currentLevel];
+    const auto = ui.quality.options[0];
+    if (auto) auto.textContent = state.autoLevel && level ? 'Auto (' + level.label + ')' : 'Auto';
+  }
+
+  function play() {
+    const attempt = video.play();
+    if (!attempt) return;
+    attempt.catch((error) => {
+      if (error.name !== 'NotAllowedError') return;
+      // Autoplay with sound refused (phones): play muted, offer to unmute.
+      video.muted = true;
+      ui.unmute.hidden = false;
+      video.play().catch(() => setStatus('Tap play to start.'));
+    });
+  }
+
+  function updateLatency() {
+    const seconds = state.latency();
+    const live = isFinite(seconds) && !video.paused && video.readyState >= 2;
+    ui.badge.hidden = !live;
+    ui.latencyValue.textContent = live ? seconds.toFixed(1) + ' s behind live' : '–';
+  }
+
+  async function copyLink() {
+    const link = location.href;
+    let copied = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      copied = await navigator.clipboard.writeText(link).then(() => true, () => false);
+    }
+    if (!copied) {
+      // Plain http on a LAN is not a secure context: select the visible field and copy that.
+      ui.link.hidden = false;
+      ui.link.focus();
+      ui.link.select();
+      try { copied = document.execCommand('copy'); } catch (e) { copied = false; }
+    }
+    ui.copy.textContent = copied ? 'Copied' : 'Select the link below';
+    setTimeout(() => { ui.copy.textContent = 'Copy link'; }, 2000);
+  }
+
+  function wireUi() {
+    document.title = (channel || 'Podium') + ' · Podium live';
+    ui.title.textContent = channel || 'No channel';
+    ui.link.value = location.href;
+    ui.quality.addEventListener('change', () => {
+      state.setLevel(Number(ui.quality.value));
+      updateQualityLabel();
+    });
+    ui.latency.addEventListener('click', () => {
+      const edge = state.liveEdge();
+      if (isFinite(edge)) video.currentTime = edge;
+      if (video.paused) play();
+    });
+    ui.unmute.addEventListener('click', () => {
+      video.muted = false;
+      ui.unmute.hidden = true;
+    });
+    ui.copy.addEventListener('click', copyLink);
+    video.addEventListener('playing', () => setStatus(''));
+    video.addEventListener('waiting', () => setStatus('Buffering…'));
+    setInterval(updateLatency, 500);
+  }
+
+  function start() {
+    wireUi();
+    if (!channel) {
+      setOverlay('No channel in the address: open /watch/<channel>.');
+      return;
+    }
+    const base = '/live/' + encodeURIComponent(channel) + '/';
+    setOverlay('Connecting…');
+    if (useDash) {
+      loadScript('/assets/dash.all.min.js')
+        .then(() => startDash(withCode(base + 'index.mpd')))
+        .catch((error) => {
+          state.errors.push(String(error));
+          setOverlay('Cannot load the DASH player.');
+        });
+    } else if (window.Hls && Hls.isSupported()) {
+      startHls(withCode(base + 'index.m3u8'));
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      startNative(withCode(base + 'index.m3u8'));
+    } else {
+      setOverlay('This browser cannot play HLS.');
+    }
+  }
+
+  start();
+})();
