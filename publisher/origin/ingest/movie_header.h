@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/encoded_packet.h"
+#include "core/status.h"
+#include "publisher/origin/ingest/lsm_parser.h"
+
+namespace podium::publisher::origin {
+
+/// Per-track sample defaults of a fragmented movie (moov/mvex/trex, ISO/IEC 14496-12 8.8.3).
+struct SampleDefaults {
+    uint32_t duration = 0;  ///< track timescale ticks
+    uint32_t size = 0;      ///< bytes
+    uint32_t flags = 0;     ///< trun sample_flags layout
+};
+
+/// One track declared by an ingest header: what the stream calls it and what Podium needs.
+/// `info` is complete except for `id` and `trackIndex`, which the channel assigns.
+struct IngestTrack {
+    uint32_t sourceTrackId = 0;  ///< tkhd / tfhd track_ID in the ingest stream
+    std::string name;            ///< LSM trackName, or empty
+    TrackInfo info;
+    SampleDefaults defaults;
+};
+
+/// Reads the tracks of an ingest `moov` box (the whole box, header included): tkhd track_ID,
+/// mdhd timescale, hdlr type, the first sample entry (avc1/avc3 + avcC, or mp4a + esds with
+/// AAC) and trex defaults. Bitrates come from the LSM track with the same trackID (when given),
+/// else from btrt, else 0. Errors: Parse (malformed boxes, missing avcC/esds) and Unsupported
+/// (another codec or handler, naming its fourcc). Pure; callable from any thread.
+Result<std::vector<IngestTrack>> parseMovieHeader(std::span<const uint8_t> moov,
+                                                  const std::vector<LsmTrack>& lsm);
+
+}  // namespace podium::publisher::origin
