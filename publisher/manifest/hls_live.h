@@ -54,7 +54,7 @@ std::string renderLiveMultivariant(const origin::ChannelView& view);
 /// unless ended, RENDITION-REPORT for every other track. Otherwise plain live HLS (version 7).
 /// PROGRAM-DATE-TIME on every segment (same wall clock for the same media time in every
 /// rendition); ENDLIST when the channel ended. Pure: any thread.
-std::string renderLiveMediaPlaylist(const origin::ChannelView& view,
-                                    const origin::TrackView& track, const LlHlsOptions& options);
+std::string renderLiveMediaPlaylist(const origin::ChannelView& view, const origin::TrackView& track,
+                                    const LlHlsOptions& options);
 
 }  // namespace podium::publisher::manifest

@@ -40,7 +40,7 @@ Result<SmoothFragmentRequest> parseSmoothFragmentPath(std::string_view path);
 
 /// The track a QualityLevels(bitrate) + type name designates: a track of kind `typeName`
 /// ("video" / "audio") with an init whose smoothBitrate() equals `bitrate`; nullptr if none.
-const origin::TrackView* findSmoothTrack(const origin::ChannelView& view,
-                                         std::string_view typeName, int64_t bitrate);
+const origin::TrackView* findSmoothTrack(const origin::ChannelView& view, std::string_view typeName,
+                                         int64_t bitrate);
 
 }  // namespace podium::publisher::manifest
