@@ -67,6 +67,7 @@
     setLevel(/* index */) {},
     latency() { return NaN; },
     liveEdge() { return NaN; },
+    isLive() { return true; },
   };
   window.podiumPlayer = state;
 
@@ -101,6 +102,10 @@
       return hls.latency;
     };
     state.liveEdge = () => hls.liveSyncPosition;
+    state.isLive = () => {
+      const level = hls.levels[Math.max(hls.currentLevel, 0)];
+      return !(level && level.details && !level.details.live);
+    };
 
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       setOverlay('');
@@ -197,6 +202,7 @@
     };
     state.latency = () => player.getCurrentLiveLatency();
     state.liveEdge = () => player.duration();
+    state.isLive = () => player.isDynamic();
 
     player.on(dashjs.MediaPlayer.events.STREAM_INITIALIZED, () => {
       setOverlay('');
@@ -248,9 +254,12 @@
 
   function updateLatency() {
     const seconds = state.latency();
-    const live = isFinite(seconds) && !video.paused && video.readyState >= 2;
+    const playing = !video.paused && video.readyState >= 2;
+    const live = playing && state.isLive();
     ui.badge.hidden = !live;
-    ui.latencyValue.textContent = live ? seconds.toFixed(1) + ' s behind live' : '–';
+    ui.latency.hidden = playing && !live;  // a finished recording has no live edge
+    ui.latencyValue.textContent =
+        live && isFinite(seconds) ? seconds.toFixed(1) + ' s behind live' : '–';
   }
 
   async function copyLink() {
