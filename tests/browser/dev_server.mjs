@@ -36,9 +36,12 @@ function send(res, file) {
       res.writeHead(404).end('not found\n');
       return;
     }
+    const media = /\.(m4s|mp4)$/.test(file);
     res.writeHead(200, {
       'Content-Type': types[path.extname(file)] || 'application/octet-stream',
       'Access-Control-Allow-Origin': '*',
+      // Like the origin: media immutable, playlists short-lived (an edge can cache both).
+      'Cache-Control': media ? 'public, max-age=31536000, immutable' : 'public, max-age=1',
     });
     res.end(body);
   });
