@@ -1,0 +1,227 @@
+// OriginResponder: the media URLs (HLS, DASH, Smooth, init / segments / parts).
+#include <algorithm>
+#include <chrono>
+
+#include "publisher/origin/server/access_control.h"
+#include "publisher/origin/server/manifest_calls.h"
+#include "publisher/origin/server/origin_responder.h"
+
+namespace podium::publisher::origin {
+namespace {
+
+constexpr const char* kImmutable = "public, max-age=31536000, immutable";
+
+std::string mediaType(const TrackView& track) {
+    return track.info.kind == TrackKind::Audio ? "audio/mp4" : "video/mp4";
+}
+
+HttpReply bytesReply(Bytes bytes, std::string contentType, std::string cacheControl) {
+    HttpReply reply;
+    reply.contentType = std::move(contentType);
+    reply.cacheControl = std::move(cacheControl);
+    reply.bytes = std::move(bytes);
+    return reply;
+}
+
+HttpReply errorReply(const Status& status) {
+    return textReply(httpStatusFor(status.code()), status.toString() + "\n");
+}
+
+/// The bounded wait of LL-HLS: three target durations.
+std::chrono::milliseconds maxWaitFor(const ChannelView& view) {
+    const double seconds = std::max(view.segmentTarget.seconds(), 1.0);
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds * 3000));
+}
+
+HttpReply unavailable() {
+    return textReply(503, "not available yet, try again\n");
+}
+
+const StoredSegment* findSegment(const TrackView& track, int64_t sequence) {
+    for (const StoredSegment& s : track.segments) {
+        if (s.sequence == sequence)
+            return &s;
+    }
+    return nullptr;
+}
+
+/// The sequence the next new segment of `track` will have (or -1 with none stored yet).
+int64_t nextSequence(const TrackView& track) {
+    return track.segments.empty() ? -1 : track.segments.back().sequence + 1;
+}
+
+}  // namespace
+
+Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
+                               const RouteQuery& query, bool waitExpired) const {
+    if (!viewerAllowed(config_.viewPasscode, query.code, request.cookie)) {
+        return textReply(403, "viewer passcode required\n");
+    }
+    stats_.sawViewer(request.clientIp, request.userAgent, unixNowMs());
+    if (auto* r = std::get_if<MultivariantRoute>(&route))
+        return multivariant(*r);
+    if (auto* r = std::get_if<MediaPlaylistRoute>(&route)) {
+        return mediaPlaylist(*r, query, waitExpired);
+    }
+    if (auto* r = std::get_if<InitRoute>(&route))
+        return init(*r);
+    if (auto* r = std::get_if<SegmentRoute>(&route))
+        return segment(*r, waitExpired);
+    if (auto* r = std::get_if<PartRoute>(&route))
+        return part(*r, waitExpired);
+    if (auto* r = std::get_if<DashMpdRoute>(&route))
+        return dash(*r, request);
+    if (auto* r = std::get_if<SmoothManifestRoute>(&route))
+        return smoothManifest(*r);
+    if (auto* r = std::get_if<SmoothFragmentRoute>(&route))
+        return smoothFragment(*r);
+    return textReply(404, "not found\n");
+}
+
+std::string OriginResponder::playlistCacheControl(const ChannelView& view) const {
+    // Never cacheable for longer than half a part (or half a segment without parts); 1 s floor.
+    const MediaTime unit = view.partTarget.value > 0 ? view.partTarget : view.segmentTarget;
+    const int64_t seconds = std::max<int64_t>(1, static_cast<int64_t>(unit.seconds() / 2));
+    return "public, max-age=" + std::to_string(seconds);
+}
+
+Outcome OriginResponder::multivariant(const MultivariantRoute& r) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    if (view->tracks.empty())
+        return textReply(404, "channel has no tracks yet\n");
+    HttpReply reply = textReply(200, calls::multivariant(*view), "application/vnd.apple.mpegurl");
+    reply.cacheControl = playlistCacheControl(*view);
+    return reply;
+}
+
+Outcome OriginResponder::mediaPlaylist(const MediaPlaylistRoute& r, const RouteQuery& q,
+                                       bool waitExpired) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    const TrackView* track = view->track(r.track);
+    if (!track || !track->init)
+        return textReply(404, "no such track\n");
+    auto decision = calls::blockingDecision(*view, *track, q.hlsMsn, q.hlsPart);
+    if (!decision)
+        return textReply(400, decision.error().toString() + "\n");
+    if (*decision == calls::Block::Wait) {
+        if (waitExpired)
+            return unavailable();
+        return WaitForChange{channel, view->version, maxWaitFor(*view)};
+    }
+    HttpReply reply =
+        textReply(200, calls::mediaPlaylist(*view, *track), "application/vnd.apple.mpegurl");
+    const bool blocking = q.hlsMsn.has_value();
+    reply.cacheControl = blocking ? "no-cache" : playlistCacheControl(*view);
+    return reply;
+}
+
+Outcome OriginResponder::init(const InitRoute& r) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    const TrackView* track = view->track(r.track);
+    if (!track || !track->init)
+        return textReply(404, "no such track\n");
+    // The init's bytes live inside the shared InitSegment: alias them, no copy.
+    Bytes bytes(track->init, &track->init->bytes);
+    return bytesReply(std::move(bytes), mediaType(*track), kImmutable);
+}
+
+Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    const TrackView* track = view->track(r.track);
+    if (!track)
+        return textReply(404, "no such track\n");
+    const StoredSegment* s = findSegment(*track, r.sequence);
+    if (s && s->isComplete())
+        return bytesReply(s->bytes, mediaType(*track), kImmutable);
+    // The segment being built, or the next one: wait for it (low-latency DASH asks early).
+    const bool upcoming = s != nullptr || (r.sequence == nextSequence(*track));
+    if (!upcoming || view->ended)
+        return textReply(404, "no such segment\n");
+    if (waitExpired)
+        return unavailable();
+    return WaitForChange{channel, view->version, maxWaitFor(*view)};
+}
+
+Outcome OriginResponder::part(const PartRoute& r, bool waitExpired) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    const TrackView* track = view->track(r.track);
+    if (!track)
+        return textReply(404, "no such track\n");
+    const StoredSegment* s = findSegment(*track, r.sequence);
+    if (s && r.partIndex < static_cast<int64_t>(s->parts.size())) {
+        const StoredPart& p = s->parts[static_cast<std::size_t>(r.partIndex)];
+        if (p.bytes)
+            return bytesReply(p.bytes, mediaType(*track), kImmutable);
+    }
+    // The preload-hinted part: the next part of the open segment, or part 0 of the next one.
+    bool next = false;
+    if (s && !s->isComplete())
+        next = r.partIndex == static_cast<int64_t>(s->parts.size());
+    if (!s)
+        next = r.partIndex == 0 && r.sequence == nextSequence(*track);
+    if (!next || view->ended)
+        return textReply(404, "no such part\n");
+    if (waitExpired)
+        return unavailable();
+    return WaitForChange{channel, view->version, maxWaitFor(*view)};
+}
+
+Outcome OriginResponder::dash(const DashMpdRoute& r, const HttpRequest& request) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    if (view->tracks.empty())
+        return textReply(404, "channel has no tracks yet\n");
+    // UTCTiming must be absolute: build it from the Host the client used.
+    const std::string timeUrl = request.host.empty() ? "/time" : "http://" + request.host + "/time";
+    HttpReply reply =
+        textReply(200, calls::dashMpd(*view, unixNowMs(), timeUrl), "application/dash+xml");
+    reply.cacheControl = playlistCacheControl(*view);
+    return reply;
+}
+
+Outcome OriginResponder::smoothManifest(const SmoothManifestRoute& r) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    if (view->tracks.empty())
+        return textReply(404, "channel has no tracks yet\n");
+    HttpReply reply = textReply(200, calls::smoothManifest(*view, config_.smoothLookahead),
+                                "text/xml; charset=utf-8");
+    reply.cacheControl = playlistCacheControl(*view);
+    return reply;
+}
+
+Outcome OriginResponder::smoothFragment(const SmoothFragmentRoute& r) const {
+    auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    const ChannelViewPtr view = channel->view();
+    const TrackView* track = calls::smoothTrack(*view, r.kind, r.bitrate);
+    if (!track)
+        return textReply(404, "no such quality level\n");
+    auto bytes = calls::smoothFragment(*view, *track, r.time, config_.smoothLookahead);
+    if (!bytes)
+        return errorReply(bytes.error());
+    auto shared = std::make_shared<const std::vector<uint8_t>>(std::move(*bytes));
+    return bytesReply(std::move(shared), mediaType(*track), kImmutable);
+}
+
+}  // namespace podium::publisher::origin

@@ -1,0 +1,119 @@
+#include "publisher/origin/server/origin_stats.h"
+
+#include <cstring>
+#include <sstream>
+
+namespace podium::publisher::origin {
+namespace {
+
+/// Escapes a Prometheus label value (backslash, quote, newline).
+std::string label(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        if (c == '\\' || c == '"')
+            out.push_back('\\');
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+/// Wall-clock age (s) of the newest complete segment's end, or -1 without one.
+double newestSegmentAgeSeconds(const TrackView& track, int64_t nowMs) {
+    for (auto it = track.segments.rbegin(); it != track.segments.rend(); ++it) {
+        if (!it->isComplete())
+            continue;
+        const double endMs = double(it->programDateTimeMs) + it->duration.seconds() * 1000.0;
+        return (double(nowMs) - endMs) / 1000.0;
+    }
+    return -1;
+}
+
+}  // namespace
+
+void OriginStats::countRequest(const char* kind) {
+    for (std::size_t i = 0; i < kKinds.size(); ++i) {
+        if (std::strcmp(kKinds[i], kind) == 0) {
+            requests_[i].fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+    }
+}
+
+void OriginStats::sawViewer(const std::string& clientIp, const std::string& userAgent,
+                            int64_t nowMs) {
+    std::lock_guard lock(viewersMutex_);
+    viewers_[clientIp + '\n' + userAgent] = nowMs;
+    if (viewers_.size() > 4096) {  // bound the table: forget the ones out of the window
+        std::erase_if(viewers_, [&](const auto& e) { return nowMs - e.second > kViewerWindowMs; });
+    }
+}
+
+OriginMetrics OriginStats::snapshot(int64_t nowMs) const {
+    OriginMetrics m;
+    for (std::size_t i = 0; i < kKinds.size(); ++i) {
+        const uint64_t n = requests_[i].load(std::memory_order_relaxed);
+        m.requestsByKind[kKinds[i]] = n;
+        m.requestsTotal += n;
+    }
+    m.bytesOut = bytesOut_.load(std::memory_order_relaxed);
+    m.openConnections = connections_.load(std::memory_order_relaxed);
+    m.waitingRequests = waiting_.load(std::memory_order_relaxed);
+    std::lock_guard lock(viewersMutex_);
+    std::erase_if(viewers_, [&](const auto& e) { return nowMs - e.second > kViewerWindowMs; });
+    m.viewers = static_cast<int>(viewers_.size());
+    return m;
+}
+
+std::string OriginStats::renderPrometheus(const SegmentStore& store, int64_t nowMs) const {
+    const OriginMetrics m = snapshot(nowMs);
+    std::ostringstream out;
+    out << "# HELP podium_origin_requests_total HTTP requests answered, by kind of URL.\n"
+        << "# TYPE podium_origin_requests_total counter\n";
+    for (const auto& [kind, count] : m.requestsByKind) {
+        out << "podium_origin_requests_total{kind=\"" << kind << "\"} " << count << '\n';
+    }
+    out << "# HELP podium_origin_bytes_out_total Response body bytes sent.\n"
+        << "# TYPE podium_origin_bytes_out_total counter\n"
+        << "podium_origin_bytes_out_total " << m.bytesOut << '\n'
+        << "# HELP podium_origin_viewers Distinct clients (IP + User-Agent) in the last 10 s.\n"
+        << "# TYPE podium_origin_viewers gauge\n"
+        << "podium_origin_viewers " << m.viewers << '\n'
+        << "# HELP podium_origin_connections Open HTTP connections.\n"
+        << "# TYPE podium_origin_connections gauge\n"
+        << "podium_origin_connections " << m.openConnections << '\n'
+        << "# HELP podium_origin_waiting_requests Requests parked on a blocking reload.\n"
+        << "# TYPE podium_origin_waiting_requests gauge\n"
+        << "podium_origin_waiting_requests " << m.waitingRequests << '\n';
+    std::ostringstream bytesIn;
+    std::ostringstream age;
+    for (const std::string& name : store.channelNames()) {
+        auto channel = store.find(name);
+        if (!channel)
+            continue;
+        const ChannelViewPtr view = channel->view();
+        for (const TrackView& track : view->tracks) {
+            const std::string labels =
+                "{channel=\"" + label(name) + "\",track=\"" + label(track.info.id) + "\"}";
+            bytesIn << "podium_origin_ingest_bytes_total" << labels << ' ' << track.bytesIn << '\n';
+            const double seconds = newestSegmentAgeSeconds(track, nowMs);
+            if (seconds >= 0) {
+                age << "podium_origin_newest_segment_age_seconds" << labels << ' ' << seconds
+                    << '\n';
+            }
+        }
+    }
+    out << "# HELP podium_origin_ingest_bytes_total Media bytes received per track.\n"
+        << "# TYPE podium_origin_ingest_bytes_total counter\n"
+        << bytesIn.str()
+        << "# HELP podium_origin_newest_segment_age_seconds Wall-clock age of the newest "
+           "complete segment's end.\n"
+        << "# TYPE podium_origin_newest_segment_age_seconds gauge\n"
+        << age.str();
+    return out.str();
+}
+
+}  // namespace podium::publisher::origin

@@ -1,0 +1,463 @@
+// The origin HTTP server end to end on loopback: a real OriginServer on port 0 over a
+// SegmentStore fed with synthetic but valid CMAF (publisher/mp4 builders), and a Beast client.
+#include <QtTest>
+
+#include <memory>
+#include <thread>
+
+#include "origin_test_client.h"
+#include "publisher/mp4/init_segment.h"
+#include "publisher/mp4/media_segment.h"
+#include "publisher/origin/server/origin_server.h"
+
+using namespace podium;
+using namespace podium::publisher;
+using namespace podium::publisher::origin;
+using origin::test::HttpResult;
+using origin::test::TestClient;
+
+namespace {
+
+constexpr int kPartsPerSegment = 4;
+constexpr int kFramesPerPart = 15;  // 0.5 s at 30 fps
+constexpr uint32_t kFrameTicks = 3000;
+
+TrackInfo videoTrack() {
+    TrackInfo t;
+    t.trackIndex = 0;
+    t.id = "720p";
+    t.kind = TrackKind::Video;
+    t.timescale = 90000;
+    t.codecString = "avc1.64001f";
+    t.bitrateBps = 2500000;
+    t.maxBitrateBps = 3000000;
+    t.width = 1280;
+    t.height = 720;
+    t.fpsNum = 30;
+    t.fpsDen = 1;
+    // avcC: High@3.1, one SPS and one PPS (short but well-formed).
+    t.avcDecoderConfig = {0x01, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x04, 0x67, 0x64,
+                          0x00, 0x1f, 0x01, 0x00, 0x04, 0x68, 0xee, 0x3c, 0x80};
+    return t;
+}
+
+/// Feeds one video track of a channel part by part, as the in-process packager would.
+class SyntheticFeed {
+public:
+    explicit SyntheticFeed(std::shared_ptr<Channel> channel) : channel_(std::move(channel)) {
+        const TrackInfo track = videoTrack();
+        channel_->setTracks({track});
+        auto init = std::make_shared<InitSegment>();
+        init->track = track;
+        init->bytes = mp4::buildInitSegment(track);
+        channel_->setInit(init);
+    }
+
+    /// Adds the next part (completing its segment after kPartsPerSegment parts).
+    void addPart() {
+        const int64_t frame0 = (sequence_ * kPartsPerSegment + partIndex_) * kFramesPerPart;
+        std::vector<std::vector<uint8_t>> payloads;
+        std::vector<mp4::Sample> samples;
+        for (int i = 0; i < kFramesPerPart; ++i) {
+            payloads.push_back({0, 0, 0, 2, uint8_t(i == 0 ? 0x65 : 0x41), uint8_t(frame0 + i)});
+        }
+        for (int i = 0; i < kFramesPerPart; ++i) {
+            samples.push_back({kFrameTicks, partIndex_ == 0 && i == 0, 0, payloads[i]});
+        }
+        mp4::ChunkConfig config;
+        config.sequenceNumber = uint32_t(sequence_ * kPartsPerSegment + partIndex_ + 1);
+        config.baseDecodeTime = uint64_t(frame0) * kFrameTicks;
+        if (partIndex_ == 0)
+            config.stypBrands = mp4::segmentStypBrands();
+        auto chunk = std::make_shared<Chunk>();
+        chunk->trackIndex = 0;
+        chunk->segmentNumber = sequence_;
+        chunk->partIndex = partIndex_;
+        chunk->start = MediaTime{frame0 * kFrameTicks, 90000};
+        chunk->duration = MediaTime{int64_t(kFramesPerPart) * kFrameTicks, 90000};
+        chunk->isIndependent = partIndex_ == 0;
+        chunk->bytes = mp4::buildChunk(config, samples);
+        segmentBytes_.insert(segmentBytes_.end(), chunk->bytes.begin(), chunk->bytes.end());
+        parts_.push_back({segmentBytes_.size() - chunk->bytes.size(), chunk->bytes.size(),
+                          chunk->duration, chunk->isIndependent});
+        lastPartBytes_ = chunk->bytes;
+        channel_->addChunk(chunk);
+        if (++partIndex_ == kPartsPerSegment)
+            completeSegment();
+    }
+
+    void addSegment() {
+        for (int i = 0; i < kPartsPerSegment; ++i)
+            addPart();
+    }
+
+    [[nodiscard]] int64_t nextSequence() const { return sequence_; }
+    [[nodiscard]] int nextPart() const { return partIndex_; }
+    [[nodiscard]] const std::vector<uint8_t>& lastPartBytes() const { return lastPartBytes_; }
+    [[nodiscard]] const std::vector<uint8_t>& lastSegmentBytes() const { return lastSegment_; }
+
+private:
+    void completeSegment() {
+        auto segment = std::make_shared<Segment>();
+        segment->trackIndex = 0;
+        segment->number = sequence_;
+        segment->start =
+            MediaTime{sequence_ * kPartsPerSegment * kFramesPerPart * kFrameTicks, 90000};
+        segment->duration =
+            MediaTime{int64_t(kPartsPerSegment) * kFramesPerPart * kFrameTicks, 90000};
+        segment->bytes = segmentBytes_;
+        segment->parts = parts_;
+        lastSegment_ = segmentBytes_;
+        channel_->addSegment(segment);
+        segmentBytes_.clear();
+        parts_.clear();
+        partIndex_ = 0;
+        ++sequence_;
+    }
+
+    std::shared_ptr<Channel> channel_;
+    int64_t sequence_ = 0;
+    int partIndex_ = 0;
+    std::vector<uint8_t> segmentBytes_;
+    std::vector<PartInfo> parts_;
+    std::vector<uint8_t> lastPartBytes_;
+    std::vector<uint8_t> lastSegment_;
+};
+
+ChannelConfig channelConfig(const std::string& name) {
+    ChannelConfig c;
+    c.name = name;
+    c.segmentTarget = MediaTime{180000, 90000};
+    c.partTarget = MediaTime{45000, 90000};
+    c.availabilityStartMs = 1700000000000;
+    return c;
+}
+
+std::string text(const std::vector<uint8_t>& bytes) {
+    return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+class TstOriginServer : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void multivariantHeaders();
+    void segmentsAndParts();
+    void headAndOptions();
+    void notFound_data();
+    void notFound();
+    void blockingReloadWakesOnNewSegment();
+    void blockingReloadBadRequests_data();
+    void blockingReloadBadRequests();
+    void preloadHintPartWaits();
+    void ingestCredentials();
+    void badIngestKeepsOthersServing();
+    void passcode();
+    void keepAliveHundredRequests();
+    void threeHundredParkedReloads();
+    void siteEndpoints();
+    void busyPortIsAClearError();
+
+private:
+    void startServer(OriginConfig config = {});
+
+    std::unique_ptr<SegmentStore> store_;
+    std::unique_ptr<SyntheticFeed> feed_;
+    std::unique_ptr<OriginServer> server_;
+};
+
+void TstOriginServer::init() {
+    store_ = std::make_unique<SegmentStore>(channelConfig("defaults"));
+    feed_ = std::make_unique<SyntheticFeed>(store_->getOrCreate("ug", nullptr));
+    feed_->addSegment();
+    feed_->addSegment();
+    feed_->addPart();  // segment 2 in progress with one part
+}
+
+void TstOriginServer::cleanup() {
+    server_.reset();
+    feed_.reset();
+    store_.reset();
+}
+
+void TstOriginServer::startServer(OriginConfig config) {
+    auto started = OriginServer::start(std::move(config), *store_);
+    QVERIFY2(started.has_value(), started ? "" : started.error().toString().c_str());
+    server_ = std::move(*started);
+    QVERIFY(server_->port() != 0);
+}
+
+void TstOriginServer::multivariantHeaders() {
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult r = client.get("/live/ug/index.m3u8");
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("content-type"), std::string("application/vnd.apple.mpegurl"));
+    QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+    QVERIFY(!r.header("access-control-expose-headers").empty());
+    QCOMPARE(r.header("cache-control"), std::string("public, max-age=1"));
+    QCOMPARE(r.header("content-length"), std::to_string(r.body.size()));
+    QVERIFY(r.body.rfind("#EXTM3U", 0) == 0);
+    QVERIFY(r.body.find("720p/index.m3u8") != std::string::npos);
+
+    const HttpResult media = client.get("/live/ug/720p/index.m3u8");
+    QCOMPARE(media.status, 200);
+    QVERIFY(media.body.find("seg_1.m4s") != std::string::npos);
+    QVERIFY(media.body.find("part_2_0.m4s") != std::string::npos);
+}
+
+void TstOriginServer::segmentsAndParts() {
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult seg = client.get("/live/ug/720p/seg_1.m4s");
+    QCOMPARE(seg.status, 200);
+    QCOMPARE(seg.body, text(feed_->lastSegmentBytes()));
+    QCOMPARE(seg.header("content-type"), std::string("video/mp4"));
+    QCOMPARE(seg.header("cache-control"), std::string("public, max-age=31536000, immutable"));
+
+    const HttpResult part = client.get("/live/ug/720p/part_2_0.m4s");  // in-progress segment
+    QCOMPARE(part.status, 200);
+    QCOMPARE(part.body, text(feed_->lastPartBytes()));
+
+    const HttpResult init = client.get("/live/ug/720p/init.mp4");
+    QCOMPARE(init.status, 200);
+    QCOMPARE(init.body, text(mp4::buildInitSegment(videoTrack())));
+}
+
+void TstOriginServer::headAndOptions() {
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult head = client.request("HEAD", "/live/ug/720p/seg_0.m4s");
+    QCOMPARE(head.status, 200);
+    QVERIFY(head.body.empty());
+    QVERIFY(std::stoul(head.header("content-length")) > 100);
+    const HttpResult options = client.request("OPTIONS", "/live/ug/index.m3u8");
+    QCOMPARE(options.status, 204);
+    QCOMPARE(options.header("access-control-allow-origin"), std::string("*"));
+    QVERIFY(options.header("access-control-allow-methods").find("GET") != std::string::npos);
+    QCOMPARE(client.get("/healthz").status, 200);  // still the same connection
+}
+
+void TstOriginServer::notFound_data() {
+    QTest::addColumn<QString>("target");
+    QTest::newRow("unknown channel") << "/live/nope/index.m3u8";
+    QTest::newRow("unknown track") << "/live/ug/1080p/index.m3u8";
+    QTest::newRow("evicted or never segment") << "/live/ug/720p/seg_99.m4s";
+    QTest::newRow("dot dot") << "/live/../../etc/passwd";
+    QTest::newRow("encoded dot dot") << "/live/ug/%2e%2e/%2e%2e/etc/passwd";
+    QTest::newRow("encoded slash") << "/assets/..%2f..%2fetc%2fpasswd";
+    QTest::newRow("unknown asset") << "/assets/nope.js";
+}
+
+void TstOriginServer::notFound() {
+    QFETCH(QString, target);
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult r = client.get(target.toStdString());
+    QCOMPARE(r.status, 404);
+    QCOMPARE(r.header("access-control-allow-origin"), std::string("*"));
+}
+
+void TstOriginServer::blockingReloadWakesOnNewSegment() {
+    startServer();
+    TestClient client(server_->port());
+    // Ask for segment 3 (segment 2 is still open): the request must park.
+    QVERIFY(client.send("GET", "/live/ug/720p/index.m3u8?_HLS_msn=3"));
+    QTRY_COMPARE_WITH_TIMEOUT(server_->metrics().waitingRequests, uint64_t(1), 10000);
+    std::thread writer([&] {
+        feed_->addPart();
+        feed_->addPart();
+        feed_->addPart();  // completes segment 2
+        feed_->addPart();  // segment 3 part 0
+        feed_->addPart();
+        feed_->addPart();
+        feed_->addPart();  // completes segment 3
+    });
+    const HttpResult r = client.receive();
+    writer.join();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("cache-control"), std::string("no-cache"));
+    QVERIFY2(r.body.find("seg_3.m4s") != std::string::npos, r.body.c_str());
+    QCOMPARE(server_->metrics().waitingRequests, uint64_t(0));
+}
+
+void TstOriginServer::blockingReloadBadRequests_data() {
+    QTest::addColumn<QString>("query");
+    QTest::newRow("part without msn") << "?_HLS_part=1";
+    QTest::newRow("far-future msn") << "?_HLS_msn=50";
+    QTest::newRow("not a number") << "?_HLS_msn=abc";
+}
+
+void TstOriginServer::blockingReloadBadRequests() {
+    QFETCH(QString, query);
+    startServer();
+    TestClient client(server_->port());
+    QCOMPARE(client.get("/live/ug/720p/index.m3u8" + query.toStdString()).status, 400);
+}
+
+void TstOriginServer::preloadHintPartWaits() {
+    startServer();
+    TestClient client(server_->port());
+    QVERIFY(client.send("GET", "/live/ug/720p/part_2_1.m4s"));  // the preload-hinted part
+    QTRY_COMPARE_WITH_TIMEOUT(server_->metrics().waitingRequests, uint64_t(1), 10000);
+    std::thread writer([&] { feed_->addPart(); });
+    writer.join();
+    const HttpResult r = client.receive();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body, text(feed_->lastPartBytes()));
+    // Two parts ahead is not a hint: no wait.
+    QCOMPARE(client.get("/live/ug/720p/part_2_3.m4s").status, 404);
+}
+
+void TstOriginServer::ingestCredentials() {
+    OriginConfig config;
+    config.publishToken = "s3cret";
+    startServer(config);
+    const std::string url = "/live/pub.isml/Streams(enc)";
+    {
+        TestClient client(server_->port());
+        const HttpResult r = client.request("POST", url, {}, "");
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.header("www-authenticate"), std::string("Basic realm=\"podium\""));
+    }
+    {
+        TestClient client(server_->port());
+        QCOMPARE(client.request("POST", url, {{"Authorization", "Bearer nope"}}).status, 403);
+    }
+    {
+        TestClient client(server_->port());  // Basic with the token as password: probe → 200
+        const std::string basic = "Basic " + std::string("ZW5jOnMzY3JldA==");  // enc:s3cret
+        QCOMPARE(client.request("POST", url, {{"Authorization", basic}}).status, 200);
+    }
+    {
+        TestClient client(server_->port());
+        QCOMPARE(client.request("POST", url, {{"Authorization", "Bearer s3cret"}}).status, 200);
+    }
+}
+
+void TstOriginServer::badIngestKeepsOthersServing() {
+    OriginConfig config;
+    config.publishToken = "tok";
+    startServer(config);
+    std::string garbage;
+    for (int i = 0; i < 5000; ++i)
+        garbage.push_back(char((i * 7919 + 13) % 251));
+    TestClient publisher(server_->port());
+    const HttpResult r = publisher.request("POST", "/live/bad.isml/Streams(v)",
+                                           {{"Authorization", "Bearer tok"}}, garbage);
+    QVERIFY2(r.status >= 400 && r.status < 500, r.error.c_str());
+    QCOMPARE(r.header("connection"), std::string("close"));
+    TestClient viewer(server_->port());
+    QCOMPARE(viewer.get("/live/ug/720p/index.m3u8").status, 200);
+}
+
+void TstOriginServer::passcode() {
+    OriginConfig config;
+    config.viewPasscode = "let me in";
+    startServer(config);
+    TestClient client(server_->port());
+    QCOMPARE(client.get("/live/ug/index.m3u8").status, 403);
+    QCOMPARE(client.get("/live/ug/720p/seg_0.m4s").status, 403);
+    QCOMPARE(client.get("/live/ug/index.m3u8?code=wrong").status, 403);
+    QCOMPARE(client.get("/live/ug/index.m3u8?code=let%20me%20in").status, 200);
+
+    const HttpResult form = client.get("/watch/ug");
+    QCOMPARE(form.status, 200);
+    QVERIFY(form.body.find("name=\"code\"") != std::string::npos);
+    QVERIFY(form.header("set-cookie").empty());
+
+    const HttpResult page = client.get("/watch/ug?code=let+me+in");
+    QCOMPARE(page.status, 200);
+    const std::string cookie = page.header("set-cookie");
+    QVERIFY2(cookie.rfind("podium_view=", 0) == 0, cookie.c_str());
+    QVERIFY(cookie.find("HttpOnly") != std::string::npos);
+    QVERIFY(cookie.find("SameSite=Lax") != std::string::npos);
+    const std::string pair = cookie.substr(0, cookie.find(';'));
+    QCOMPARE(client.get("/live/ug/720p/seg_0.m4s", {{"Cookie", pair}}).status, 200);
+    QCOMPARE(client.get("/live/ug/720p/seg_0.m4s", {{"Cookie", "podium_view=x"}}).status, 403);
+    QCOMPARE(client.get("/healthz").status, 200);
+    QCOMPARE(client.get("/metrics").status, 200);
+}
+
+void TstOriginServer::keepAliveHundredRequests() {
+    startServer();
+    TestClient client(server_->port());
+    for (int i = 0; i < 100; ++i) {
+        const HttpResult r = client.get(i % 2 ? "/live/ug/720p/seg_0.m4s" : "/live/ug/index.m3u8");
+        QCOMPARE(r.status, 200);
+    }
+    QCOMPARE(server_->metrics().openConnections, 1);
+}
+
+void TstOriginServer::threeHundredParkedReloads() {
+    OriginConfig config;
+    config.threads = 2;  // far fewer threads than waiting requests
+    startServer(config);
+    constexpr int kClients = 300;
+    std::vector<std::unique_ptr<TestClient>> clients;
+    const std::string target = "/live/ug/720p/index.m3u8?_HLS_msn=2&_HLS_part=1";
+    for (int i = 0; i < kClients; ++i) {
+        clients.push_back(std::make_unique<TestClient>(server_->port()));
+        QVERIFY(clients.back()->connected());
+        QVERIFY(clients.back()->send("GET", target));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(server_->metrics().waitingRequests, uint64_t(kClients), 20000);
+    std::thread writer([&] { feed_->addPart(); });  // part 2_1 lands
+    writer.join();
+    for (auto& c : clients) {
+        const HttpResult r = c->receive();
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.find("part_2_1.m4s") != std::string::npos);
+    }
+}
+
+void TstOriginServer::siteEndpoints() {
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult time = client.get("/time");
+    QCOMPARE(time.status, 200);
+    QVERIFY2(QRegularExpression(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$)")
+                 .match(QString::fromStdString(time.body))
+                 .hasMatch(),
+             time.body.c_str());
+    QCOMPARE(client.get("/healthz").body, std::string("ok\n"));
+    const HttpResult api = client.get("/api/channels");
+    QCOMPARE(api.status, 200);
+    QCOMPARE(api.header("content-type"), std::string("application/json"));
+    QVERIFY(api.body.find("\"name\":\"ug\"") != std::string::npos);
+    QVERIFY(api.body.find("\"watchUrl\":\"/watch/ug\"") != std::string::npos);
+    client.get("/live/ug/720p/seg_0.m4s");
+    const HttpResult metrics = client.get("/metrics");
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.body.find("podium_origin_requests_total{kind=\"segment\"} 1") !=
+            std::string::npos);
+    QVERIFY(metrics.body.find("podium_origin_viewers 1") != std::string::npos);
+    QVERIFY(metrics.body.find("podium_origin_ingest_bytes_total{channel=\"ug\",track=\"720p\"}") !=
+            std::string::npos);
+    QVERIFY(metrics.body.find("podium_origin_newest_segment_age_seconds{channel=\"ug\"") !=
+            std::string::npos);
+    QCOMPARE(client.get("/").status, 200);
+    QCOMPARE(client.get("/watch/ug").status, 200);
+    const HttpResult js = client.get("/assets/hls.min.js");
+    QCOMPARE(js.status, 200);
+    QVERIFY(js.header("content-type").find("javascript") != std::string::npos);
+}
+
+void TstOriginServer::busyPortIsAClearError() {
+    startServer();
+    OriginConfig config;
+    config.port = server_->port();
+    auto second = OriginServer::start(config, *store_);
+    QVERIFY(!second.has_value());
+    const std::string message = second.error().toString();
+    QVERIFY2(message.find("cannot listen on 127.0.0.1:" + std::to_string(config.port) +
+                          ": Address already in use") != std::string::npos,
+             message.c_str());
+}
+
+QTEST_GUILESS_MAIN(TstOriginServer)
+#include "tst_origin_server.moc"
