@@ -50,18 +50,16 @@ Result<void> BoxStreamParser::parseHeader() {
                                                      " is smaller than its 16-byte header"));
         }
     } else if (size == 0) {
-        return fail(Status(ErrorCode::Parse,
-                           describe(current_) +
-                               ": size 0 (box runs to the end of the stream) is not "
-                               "allowed in a live ingest"));
+        return fail(
+            Status(ErrorCode::Parse, describe(current_) +
+                                         ": size 0 (box runs to the end of the stream) is not "
+                                         "allowed in a live ingest"));
     } else if (size < 8) {
-        return fail(Status(ErrorCode::Parse, describe(current_) + ": size " +
-                                                 std::to_string(size) +
+        return fail(Status(ErrorCode::Parse, describe(current_) + ": size " + std::to_string(size) +
                                                  " is smaller than its 8-byte header"));
     }
     if (size > maxBoxSize_) {
-        return fail(Status(ErrorCode::Parse, describe(current_) + ": size " +
-                                                 std::to_string(size) +
+        return fail(Status(ErrorCode::Parse, describe(current_) + ": size " + std::to_string(size) +
                                                  " bytes exceeds the limit of " +
                                                  std::to_string(maxBoxSize_) + " bytes"));
     }
@@ -80,10 +78,9 @@ Result<void> BoxStreamParser::feed(std::span<const uint8_t> bytes) {
             current_.headerSize = 8;
         }
         // Before the size is known take only header bytes; then up to the end of the box.
-        const uint64_t wanted = boxSize_ == 0 ? (current_.bytes.size() < 8 ? 8 : 16)
-                                              : boxSize_;
-        const size_t take = size_t(std::min<uint64_t>(wanted - current_.bytes.size(),
-                                                      bytes.size()));
+        const uint64_t wanted = boxSize_ == 0 ? (current_.bytes.size() < 8 ? 8 : 16) : boxSize_;
+        const size_t take =
+            size_t(std::min<uint64_t>(wanted - current_.bytes.size(), bytes.size()));
         current_.bytes.insert(current_.bytes.end(), bytes.begin(), bytes.begin() + take);
         bytes = bytes.subspan(take);
         position_ += take;
@@ -112,12 +109,11 @@ Result<void> BoxStreamParser::finish() {
         return makeError(*error_);
     }
     if (!current_.bytes.empty()) {
-        const std::string what = boxSize_ == 0 ? "a truncated box header (" +
-                                                     std::to_string(current_.bytes.size()) +
-                                                     " bytes)"
-                                               : describe(current_) + " (" +
-                                                     std::to_string(current_.bytes.size()) +
-                                                     " of " + std::to_string(boxSize_) + " bytes)";
+        const std::string what =
+            boxSize_ == 0
+                ? "a truncated box header (" + std::to_string(current_.bytes.size()) + " bytes)"
+                : describe(current_) + " (" + std::to_string(current_.bytes.size()) + " of " +
+                      std::to_string(boxSize_) + " bytes)";
         return fail(Status(ErrorCode::Parse, "stream ended inside " + what));
     }
     return ok();

@@ -117,9 +117,7 @@ Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& m
         if (trun->dataOffset) {
             position = uint64_t(int64_t(base) + *trun->dataOffset);
         } else if (firstTrun) {
-            position = (tfhd->flags & kBaseDataOffset) ? base
-                       : firstTraf                     ? payloadStart
-                                                       : cursor;
+            position = (tfhd->flags & kBaseDataOffset) ? base : firstTraf ? payloadStart : cursor;
         }
         firstTrun = false;
         for (size_t i = 0; i < trun->samples.size(); ++i) {
@@ -137,8 +135,8 @@ Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& m
                                  "trun sample " + std::to_string(i) + " of track_ID " +
                                      std::to_string(out.trackId) + " lies outside its mdat");
             }
-            sample.data = std::span<const uint8_t>(mdat.bytes).subspan(
-                size_t(position - mdat.offset), size);
+            sample.data =
+                std::span<const uint8_t>(mdat.bytes).subspan(size_t(position - mdat.offset), size);
             position += size;
             out.samples.push_back(sample);
         }
@@ -149,8 +147,9 @@ Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& m
 
 }  // namespace
 
-Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const StreamBox& mdat,
-                                                const std::map<uint32_t, SampleDefaults>& defaults) {
+Result<std::vector<TrackFragment>> readFragment(
+    const StreamBox& moof, const StreamBox& mdat,
+    const std::map<uint32_t, SampleDefaults>& defaults) {
     auto boxes = mp4::BoxReader::parse(moof.bytes);
     if (!boxes) {
         return makeError(boxes.error().withContext("moof"));
@@ -160,17 +159,16 @@ Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const Str
     bool firstTraf = true;
     for (const Box* traf : mp4::findAllBoxes(*boxes, "moof/traf")) {
         TrackFragment fragment;
-        if (auto read = readTraf(*traf, moof, mdat, defaults, firstTraf, cursor, fragment);
-            !read) {
-            return makeError(read.error().withContext("moof at stream offset " +
-                                                      std::to_string(moof.offset)));
+        if (auto read = readTraf(*traf, moof, mdat, defaults, firstTraf, cursor, fragment); !read) {
+            return makeError(
+                read.error().withContext("moof at stream offset " + std::to_string(moof.offset)));
         }
         firstTraf = false;
         fragments.push_back(std::move(fragment));
     }
     if (fragments.empty()) {
-        return makeError(ErrorCode::Parse, "moof at stream offset " +
-                                               std::to_string(moof.offset) + " has no traf");
+        return makeError(ErrorCode::Parse,
+                         "moof at stream offset " + std::to_string(moof.offset) + " has no traf");
     }
     return fragments;
 }

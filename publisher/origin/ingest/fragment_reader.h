@@ -14,9 +14,8 @@
 namespace podium::publisher::origin {
 
 /// usertype of Smooth Streaming's TrackFragmentExtendedHeader box (tfxd, MS-SSTR 2.2.4.4).
-inline constexpr std::array<uint8_t, 16> kTfxdUuid = {0x6D, 0x1D, 0x9B, 0x05, 0x42, 0xD5,
-                                                      0x44, 0xE6, 0x80, 0xE2, 0x14, 0x1D,
-                                                      0xAF, 0xF7, 0x57, 0xB2};
+inline constexpr std::array<uint8_t, 16> kTfxdUuid = {
+    0x6D, 0x1D, 0x9B, 0x05, 0x42, 0xD5, 0x44, 0xE6, 0x80, 0xE2, 0x14, 0x1D, 0xAF, 0xF7, 0x57, 0xB2};
 
 /// One sample of an ingested fragment; `data` points into the mdat it came from.
 struct FragmentSample {

@@ -185,9 +185,9 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
         track.info = d.info;
         std::string id = streamId_;
         if (declared.size() > 1) {
-            id += "_" + (d.name.empty() ? std::string(d.info.kind == TrackKind::Video ? "video"
-                                                                                      : "audio")
-                                        : d.name);
+            id += "_" + (d.name.empty()
+                             ? std::string(d.info.kind == TrackKind::Video ? "video" : "audio")
+                             : d.name);
         }
         id = urlSafe(id);
         for (const auto& other : tracks_) {
@@ -239,17 +239,16 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
         track.continuing = hadInit && stored->init->bytes == bytes;
         track.initChanged = hadInit && !track.continuing;
         if (!track.continuing) {
-            channel_->setInit(std::make_shared<const InitSegment>(
-                InitSegment{track.info, std::move(bytes)}));
+            channel_->setInit(
+                std::make_shared<const InitSegment>(InitSegment{track.info, std::move(bytes)}));
         }
         if (stored && !stored->segments.empty()) {
             const auto& last = stored->segments.back();
             track.nextTime = (last.start + last.duration).value;
         }
     }
-    logInfo("ingest",
-              "channel " + channelName_ + ": stream " + streamId_ + " declared " +
-                  std::to_string(tracks_.size()) + " track(s)");
+    logInfo("ingest", "channel " + channelName_ + ": stream " + streamId_ + " declared " +
+                          std::to_string(tracks_.size()) + " track(s)");
 }
 
 Result<void> IngestSession::onMdat(StreamBox&& mdat) {
@@ -286,9 +285,9 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
     }
     SessionTrack& track = *it;
     ++stats_.fragments;
-    int64_t start = fragment.decodeTime   ? int64_t(*fragment.decodeTime)
-                    : fragment.tfxdTime   ? *fragment.tfxdTime
-                                          : track.nextTime;
+    int64_t start = fragment.decodeTime ? int64_t(*fragment.decodeTime)
+                    : fragment.tfxdTime ? *fragment.tfxdTime
+                                        : track.nextTime;
     // Clamp the timeline at 0: drop samples that start before it (AAC priming).
     size_t dropped = 0;
     while (dropped < fragment.samples.size() && start < 0) {
@@ -314,15 +313,15 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
     const int64_t target =
         std::max<int64_t>(1, view->segmentTarget.rescaled(track.info.timescale).value);
     switch (place(stored, track, start, duration, target)) {
-    case Placement::Duplicate:
-        ++stats_.duplicatesDropped;
-        return ok();
-    case Placement::AfterDiscontinuity:
-        ++stats_.discontinuities;
-        channel_->markDiscontinuity();
-        break;
-    case Placement::Append:
-        break;
+        case Placement::Duplicate:
+            ++stats_.duplicatesDropped;
+            return ok();
+        case Placement::AfterDiscontinuity:
+            ++stats_.discontinuities;
+            channel_->markDiscontinuity();
+            break;
+        case Placement::Append:
+            break;
     }
 
     std::vector<mp4::Sample> samples;
@@ -344,8 +343,8 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
     segment->start = MediaTime{start, track.info.timescale};
     segment->duration = MediaTime{duration, track.info.timescale};
     segment->bytes = mp4::buildChunk(config, samples);
-    segment->parts.push_back(PartInfo{0, segment->bytes.size(), segment->duration,
-                                      fragment.samples.front().isSync()});
+    segment->parts.push_back(
+        PartInfo{0, segment->bytes.size(), segment->duration, fragment.samples.front().isSync()});
     channel_->addSegment(segment);
     ++stats_.segmentsAdded;
     track.appended = true;
@@ -364,7 +363,8 @@ IngestSession::Placement IngestSession::place(const TrackView* view, const Sessi
     const int64_t tolerance = std::max<int64_t>(1, timescale / 1000);  // 1 ms
     const auto& last = view->segments.back();
     const int64_t lastStart = last.start.rescaled(timescale, Rounding::Nearest).value;
-    const int64_t lastEnd = (last.start + last.duration).rescaled(timescale, Rounding::Nearest).value;
+    const int64_t lastEnd =
+        (last.start + last.duration).rescaled(timescale, Rounding::Nearest).value;
     if (start > lastStart) {
         const bool overlaps = start + tolerance < lastEnd;
         const bool jumps = start > lastEnd + segmentTarget;
@@ -382,8 +382,7 @@ IngestSession::Placement IngestSession::place(const TrackView* view, const Sessi
         }
     }
     // Time went backwards: an encoder restart. A new init already marked the discontinuity.
-    return track.initChanged && !track.appended ? Placement::Append
-                                                : Placement::AfterDiscontinuity;
+    return track.initChanged && !track.appended ? Placement::Append : Placement::AfterDiscontinuity;
 }
 
 // Constant sample durations d give fps = timescale / d; the channel's track info is updated.

@@ -12,17 +12,16 @@ namespace podium::publisher::origin {
 
 /// usertype of the Smooth Streaming Live Server Manifest box (MS-SSTR / PIFF).
 inline constexpr std::array<uint8_t, 16> kLiveServerManifestUuid = {
-    0xA5, 0xD4, 0x0B, 0x30, 0xE8, 0x14, 0x11, 0xDD,
-    0xBA, 0x2F, 0x08, 0x00, 0x20, 0x0C, 0x9A, 0x66};
+    0xA5, 0xD4, 0x0B, 0x30, 0xE8, 0x14, 0x11, 0xDD, 0xBA, 0x2F, 0x08, 0x00, 0x20, 0x0C, 0x9A, 0x66};
 
 /// One `video` / `audio` / `textstream` element of a Live Server Manifest.
 struct LsmTrack {
-    std::string kind;        ///< element name: "video", "audio", "textstream"
-    uint32_t trackId = 0;    ///< param trackID (= tkhd/tfhd track_ID); 0 if absent
-    std::string trackName;   ///< param trackName; empty if absent
-    int systemBitrate = 0;   ///< bits per second (attribute, or the param of the same name)
-    int64_t timescale = 0;   ///< param timescale; 0 if absent (Smooth default is 10 000 000)
-    std::string fourCC;      ///< param FourCC ("H264", "AACL"); empty if absent
+    std::string kind;       ///< element name: "video", "audio", "textstream"
+    uint32_t trackId = 0;   ///< param trackID (= tkhd/tfhd track_ID); 0 if absent
+    std::string trackName;  ///< param trackName; empty if absent
+    int systemBitrate = 0;  ///< bits per second (attribute, or the param of the same name)
+    int64_t timescale = 0;  ///< param timescale; 0 if absent (Smooth default is 10 000 000)
+    std::string fourCC;     ///< param FourCC ("H264", "AACL"); empty if absent
 };
 
 /// Reads the SMIL 2.0 XML of a Smooth Live Server Manifest (the uuid box payload after its

@@ -114,8 +114,7 @@ Result<void> readEsds(const Box& esds, TrackInfo& info) {
     const uint8_t objectType = in.u8();
     if (objectType != 0x40) {
         char text[64];
-        std::snprintf(text, sizeof text, "mp4a object type 0x%02x is not MPEG-4 AAC",
-                      objectType);
+        std::snprintf(text, sizeof text, "mp4a object type 0x%02x is not MPEG-4 AAC", objectType);
         return makeError(ErrorCode::Unsupported, text);
     }
     in.skip(4);
@@ -213,7 +212,8 @@ void applyTrex(const Box& moov, std::vector<IngestTrack>& tracks) {
 void applyLsm(const std::vector<LsmTrack>& lsm, IngestTrack& track) {
     for (const auto& l : lsm) {
         if (l.trackId == track.sourceTrackId ||
-            (l.trackId == 0 && l.kind == (track.info.kind == TrackKind::Video ? "video" : "audio"))) {
+            (l.trackId == 0 &&
+             l.kind == (track.info.kind == TrackKind::Video ? "video" : "audio"))) {
             if (l.systemBitrate > 0) {
                 track.info.bitrateBps = l.systemBitrate;
                 track.info.maxBitrateBps = std::max(track.info.maxBitrateBps, l.systemBitrate);
@@ -240,8 +240,8 @@ Result<std::vector<IngestTrack>> parseMovieHeader(std::span<const uint8_t> moov,
     for (const Box* trak : mp4::findAllBoxes(root.children, "trak")) {
         auto track = readTrak(*trak);
         if (!track) {
-            return makeError(track.error().withContext("moov trak " +
-                                                       std::to_string(tracks.size() + 1)));
+            return makeError(
+                track.error().withContext("moov trak " + std::to_string(tracks.size() + 1)));
         }
         applyLsm(lsm, *track);
         tracks.push_back(std::move(*track));
