@@ -91,6 +91,7 @@ private slots:
     void lsmParserReadsTracks();
     void newerConnectionSupersedesOlder();
     void separatePostsBuildOneChannel();
+    void fragmentIsStoredWhenItsLastByteArrives();
 
 private:
     QString make(const QString& name, const QStringList& args);
@@ -389,6 +390,33 @@ void TstIngestSession::separatePostsBuildOneChannel() {
     QCOMPARE(indexes, (std::vector<int>{0, 1, 2, 3}));
     QCOMPARE(view->tracks[0].info.kind, TrackKind::Video);
     QCOMPARE(view->tracks[3].info.kind, TrackKind::Audio);
+}
+
+void TstIngestSession::fragmentIsStoredWhenItsLastByteArrives() {
+    // Latency: a fragment is visible as soon as its mdat is complete, not at the end of the body.
+    const auto boxes = mp4::BoxReader::parse(smooth_);
+    QVERIFY(boxes.has_value());
+    uint64_t firstMdatEnd = 0;
+    for (const auto& b : *boxes) {
+        if (b.type.toString() == "mdat") {
+            firstMdatEnd = b.offset + b.size;
+            break;
+        }
+    }
+    SegmentStore store(defaults());
+    IngestSession session(store, "ch", "enc");
+    const std::span<const uint8_t> all(smooth_);
+    QVERIFY(session.feed(all.first(size_t(firstMdatEnd - 1))).has_value());
+    const auto segmentCount = [&] {
+        size_t n = 0;
+        for (const auto& t : store.find("ch")->view()->tracks) {
+            n += t.segments.size();
+        }
+        return n;
+    };
+    QCOMPARE(segmentCount(), size_t(0));
+    QVERIFY(session.feed(all.subspan(size_t(firstMdatEnd - 1), 1)).has_value());
+    QCOMPARE(segmentCount(), size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TstIngestSession)
