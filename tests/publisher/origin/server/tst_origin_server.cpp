@@ -161,6 +161,9 @@ private slots:
     void threeHundredParkedReloads();
     void siteEndpoints();
     void busyPortIsAClearError();
+    void blockingReloadTimesOut();
+    void dashAndSmooth();
+    void ingestIsFedAsBytesArrive();
 
 private:
     void startServer(OriginConfig config = {});
@@ -457,6 +460,81 @@ void TstOriginServer::busyPortIsAClearError() {
     QVERIFY2(message.find("cannot listen on 127.0.0.1:" + std::to_string(config.port) +
                           ": Address already in use") != std::string::npos,
              message.c_str());
+}
+
+void TstOriginServer::blockingReloadTimesOut() {
+    ChannelConfig config = channelConfig("short");
+    config.segmentTarget = MediaTime{90000, 90000};  // 1 s: the wait is bounded by 3 s
+    SyntheticFeed feed(store_->getOrCreate("short", &config));
+    feed.addPart();
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult r = client.get("/live/short/720p/index.m3u8?_HLS_msn=1");
+    QCOMPARE(r.status, 503);
+    QCOMPARE(server_->metrics().waitingRequests, uint64_t(0));
+    QCOMPARE(client.get("/healthz").status, 200);  // the connection stays usable
+}
+
+void TstOriginServer::dashAndSmooth() {
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult mpd = client.get("/live/ug/index.mpd");
+    QCOMPARE(mpd.status, 200);
+    QCOMPARE(mpd.header("content-type"), std::string("application/dash+xml"));
+    QVERIFY2(mpd.body.find("http://127.0.0.1/time") != std::string::npos, mpd.body.c_str());
+    const HttpResult smooth = client.get("/live/ug.isml/Manifest");
+    QCOMPARE(smooth.status, 200);
+    QVERIFY(smooth.header("content-type").rfind("text/xml", 0) == 0);
+    // Segment 1 is among the newest `lookahead` complete fragments: not announced yet.
+    const HttpResult early = client.get(
+        "/live/ug.isml/QualityLevels(2500000)/Fragments(video=" + std::to_string(180000) + ")");
+    QCOMPARE(early.status, 412);
+    QCOMPARE(client.get("/live/ug.isml/QualityLevels(1)/Fragments(video=0)").status, 404);
+}
+
+void TstOriginServer::ingestIsFedAsBytesArrive() {
+    startServer();  // no token: open ingest
+    // A CMAF header and one fragment, as an encoder pushes them: chunked, body left open.
+    TrackInfo track = videoTrack();
+    std::vector<uint8_t> body = mp4::buildInitSegment(track);
+    std::vector<std::vector<uint8_t>> payloads(30, std::vector<uint8_t>{0, 0, 0, 2, 0x65, 1});
+    std::vector<mp4::Sample> samples;
+    for (int i = 0; i < 30; ++i)
+        samples.push_back({kFrameTicks, i == 0, 0, payloads[i]});
+    mp4::ChunkConfig chunk;
+    chunk.stypBrands = mp4::segmentStypBrands();
+    const std::vector<uint8_t> fragment = mp4::buildChunk(chunk, samples);
+    body.insert(body.end(), fragment.begin(), fragment.end());
+
+    namespace asio = boost::asio;
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc);
+    socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", body.size());
+    const std::string head =
+        "POST /live/pushed.isml/Streams(cam) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n" +
+        std::string(size);
+    asio::write(socket, asio::buffer(head));
+    asio::write(socket, asio::buffer(body));
+    asio::write(socket, asio::buffer(std::string("\r\n")));
+    // The fragment becomes a stored segment while the body is still open.
+    auto segments = [&]() -> std::size_t {
+        auto channel = store_->find("pushed");
+        if (!channel)
+            return 0;
+        const ChannelViewPtr view = channel->view();
+        return view->tracks.empty() ? 0 : view->tracks.front().segments.size();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(segments(), std::size_t(1), 10000);
+    asio::write(socket, asio::buffer(std::string("0\r\n\r\n")));
+    boost::beast::flat_buffer buffer;
+    boost::beast::http::response<boost::beast::http::string_body> res;
+    boost::beast::http::read(socket, buffer, res);
+    QCOMPARE(res.result_int(), 200u);
+    TestClient viewer(server_->port());
+    QCOMPARE(viewer.get("/live/pushed/cam/init.mp4").status, 200);
 }
 
 QTEST_GUILESS_MAIN(TstOriginServer)
