@@ -32,7 +32,7 @@ const char* typeName(TrackKind kind) {
 /// 5.3.3.1); empty when the record is truncated.
 std::vector<uint8_t> annexBParameterSets(const std::vector<uint8_t>& avcC) {
     std::vector<uint8_t> out;
-    size_t pos = 5;
+    size_t pos = 6;  // after version, profile, compat, level, lengthSize, numSPS
     auto copySets = [&](size_t count) {
         for (size_t i = 0; i < count; ++i) {
             if (pos + 2 > avcC.size()) {
