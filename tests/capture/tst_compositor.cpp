@@ -1,8 +1,12 @@
 #include <QtTest>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
+#include "capture/composite_source.h"
 #include "capture/compositor.h"
+#include "capture/test_pattern_source.h"
 
 using namespace podium;
 using namespace podium::capture;
@@ -110,6 +114,51 @@ private slots:
         Compositor c({1280, 720, PipLayout{}, ""});
         auto main = solid(1280, 720, 60);
         QCOMPARE(c.compose(main, nullptr).get(), main.get());
+    }
+
+    void compositeSourceCombinesSources() {
+        ManualClock clock;
+        TestPatternConfig mainConfig;
+        mainConfig.width = 640;
+        mainConfig.height = 480;  // 4:3 main on a 16:9 canvas
+        TestPatternConfig pipConfig;
+        pipConfig.width = 320;
+        pipConfig.height = 180;
+        pipConfig.withAudio = false;
+        CompositeSource source(
+            std::make_unique<TestPatternSource>(mainConfig, clock, Pacing::RealTime),
+            std::make_unique<TestPatternSource>(pipConfig, clock, Pacing::RealTime), nullptr,
+            {1280, 720, PipLayout{}, "Alice - Rust async"});
+        QCOMPARE(source.format().width, 1280);
+        QCOMPARE(source.format().height, 720);
+        QVERIFY(source.format().hasAudio);  // the main source's audio
+        std::mutex mutex;
+        std::condition_variable cv;
+        std::vector<VideoFramePtr> video;
+        int audio = 0;
+        SourceCallbacks cb;
+        cb.onVideo = [&](VideoFramePtr f) {
+            std::lock_guard lock(mutex);
+            video.push_back(std::move(f));
+            cv.notify_all();
+        };
+        cb.onAudio = [&](AudioFramePtr) {
+            std::lock_guard lock(mutex);
+            ++audio;
+        };
+        QVERIFY(source.start(cb));
+        {
+            std::unique_lock lock(mutex);
+            QVERIFY(
+                cv.wait_for(lock, std::chrono::seconds(30), [&] { return video.size() >= 20; }));
+        }
+        source.stop();
+        QVERIFY(audio > 0);
+        for (size_t i = 0; i < video.size(); ++i) {
+            QCOMPARE(video[i]->width, 1280);
+            QCOMPARE(video[i]->sequence, int64_t(i));  // the main source's timeline
+        }
+        QCOMPARE(lumaAt(*video.back(), 20, 20), uint8_t(16));  // pillarbox bar (no PiP there)
     }
 
     void titleDrawnInLowerThird() {

@@ -9,6 +9,7 @@
 #include <xcb/xcb.h>
 
 #include "capture/screen_source.h"
+#include "capture/source_catalog.h"
 
 using namespace podium;
 using namespace podium::capture;
@@ -370,6 +371,22 @@ private slots:
             QCOMPARE(c->display, std::string(":1"));
             QCOMPARE(*c->region, (ScreenRect{0, 0, 640, 480}));
         }
+    }
+
+    void catalogListsScreenAndWindows() {
+        const SourceList list =
+            listSources(xvfb_->display.toStdString(), "unix:/nonexistent/pulse.sock");
+        QCOMPARE(list.screens.size(), size_t(1));
+        QCOMPARE(list.screens[0].width, kW);
+        QCOMPARE(list.screens[0].id(), "screen:" + xvfb_->display.toStdString());
+        const auto it = std::find_if(list.windows.begin(), list.windows.end(),
+                                     [](const auto& w) { return w.title == "podium test window"; });
+        QVERIFY(it != list.windows.end());
+        QCOMPARE(it->geometry, (ScreenRect{kWinX, kWinY, kWinW, kWinH}));
+        QVERIFY(it->id().rfind("window:0x", 0) == 0);
+        QVERIFY(ScreenConfig::fromSpec(it->id())->windowId == it->windowId);
+        QVERIFY(list.audio.empty());  // no server: a note, not a failure
+        QVERIFY(!list.notes.empty());
     }
 
     void noDisplayGivesClearMessage() {
