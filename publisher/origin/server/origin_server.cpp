@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -49,7 +50,7 @@ struct OriginServer::Impl {
     tcp::acceptor acceptor;
     uint16_t port = 0;
     std::vector<std::thread> threads;
-    bool stopped = false;
+    std::atomic<bool> stopped{false};
 };
 
 Result<void> OriginServer::Impl::listen() {
