@@ -10,8 +10,10 @@
 
 #include "channel_fixture.h"
 #include "golden_text.h"
+#include "publisher/manifest/dash_mpd.h"
 #include "publisher/manifest/hls_blocking.h"
 #include "publisher/manifest/hls_live.h"
+#include "publisher/manifest/smooth_manifest.h"
 
 using namespace podium;
 using namespace podium::publisher;
@@ -105,6 +107,7 @@ private slots:
     void discontinuityAtTheSamePositionInEveryRendition();
     void endedPlaylistHasEndlistAndNoHint();
     void multivariantBandwidthCoversMeasuredPeak();
+    void channelWithoutMediaYet();
     void parseBlockingQuery_data();
     void parseBlockingQuery();
     void decideBlocking_data();
@@ -315,6 +318,26 @@ void TstHlsLive::multivariantBandwidthCoversMeasuredPeak() {
     }
     QVERIFY(text.find("URI=\"audio/index.m3u8\"") != std::string::npos);
     QVERIFY(text.find("\n720p/index.m3u8\n") != std::string::npos);
+}
+
+void TstHlsLive::channelWithoutMediaYet() {
+    // Tracks declared, headers arrived, no segment: valid playlists with no media lines and no
+    // hint (the server blocks until the first part), and blocking requests wait.
+    ChannelScenario s;
+    s.seconds = 0;
+    const auto v = makeChannel(s)->view();
+    const auto& t = *v->track("720p");
+    const std::string text = renderLiveMediaPlaylist(*v, t, {});
+    QVERIFY(text.find("#EXT-X-MAP:URI=\"init.mp4\"") != std::string::npos);
+    QVERIFY(text.find("#EXTINF") == std::string::npos);
+    QVERIFY(tagLines(text, "#EXT-X-PRELOAD-HINT").empty());
+    QVERIFY(tagLines(text, "#EXT-X-RENDITION-REPORT").empty());
+    QCOMPARE(manifest::decideBlocking(t, false, 0, std::nullopt, v->segmentTarget),
+             BlockDecision::Wait);
+    QCOMPARE(tagLines(renderLiveMultivariant(*v), "#EXT-X-STREAM-INF").size(), size_t(3));
+    // DASH and Smooth list no Representation / no chunk yet, and still render.
+    QVERIFY(renderDashMpd(*v, 0, {}).find("<Representation") == std::string::npos);
+    QVERIFY(renderSmoothManifest(*v, 2).find("Chunks=\"0\"") != std::string::npos);
 }
 
 void TstHlsLive::parseBlockingQuery_data() {
