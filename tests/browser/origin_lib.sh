@@ -36,12 +36,15 @@ wait_for_channel() {
 }
 
 # start_origin CLI PORT WORKDIR [extra podium-cli args...]: sets ORIGIN_PID and ORIGIN_LOG.
+# The preset is PODIUM_BROWSER_PRESET, by default "Low bandwidth" (three renditions, 360p24 and
+# below): Chromium decoding and the live encoder share the machine, and an encoder that falls
+# behind real time makes every live player stall, which is not what these tests are about.
 start_origin() {
   local cli=$1 port=$2 work=$3
   shift 3
   ORIGIN_LOG="$work/podium-cli.log"
-  "$cli" stream --origin "127.0.0.1:$port" --channel test --duration 90 "$@" \
-    >"$ORIGIN_LOG" 2>&1 &
+  "$cli" stream --origin "127.0.0.1:$port" --channel test --duration 90 \
+    --preset "${PODIUM_BROWSER_PRESET:-Low bandwidth}" "$@" >"$ORIGIN_LOG" 2>&1 &
   ORIGIN_PID=$!
 }
 

@@ -22,7 +22,10 @@ const kMeasureMs = 10000;       // window over which currentTime must advance
 const kMinAdvanceS = 8;         // ... by at least this much
 const kSwitchWaitMs = 12000;    // time allowed for the forced switch to reach the screen
 const kAfterSwitchMs = 4000;    // playback watched after the switch
-const kMaxFreezeMs = 1000;      // longest allowed freeze of currentTime around the switch
+// Longest allowed freeze of currentTime around the switch. dash.js at the MPD's 2-3 s target
+// latency refills from a whole segment of the new rendition and was seen freezing 0.5-1.7 s on a
+// loaded 2-core machine; hls.js switches on part boundaries and did not freeze at all.
+const kMaxFreezeMs = {hls: 1000, dash: 2000};
 const kDeadlineMs = 60000;      // the whole check, whatever happens
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,8 +116,12 @@ async function runChecks(page, url, expectedLevels, summary, fail) {
   summary.switch.advancedS = +(end.currentTime - switchStart.currentTime).toFixed(2);
   summary.switch.level = end.currentLevel;
   summary.errors = end.errors;
-  if (end.freeze > kMaxFreezeMs) {
+  if (end.freeze > kMaxFreezeMs[summary.mode]) {
     return fail(`playback froze ${Math.round(end.freeze)} ms around the level switch`);
+  }
+  summary.switch.afterS = +(end.currentTime - switched.currentTime).toFixed(2);
+  if (summary.switch.afterS < 0.75 * kAfterSwitchMs / 1000) {
+    return fail(`only ${summary.switch.afterS} s played in the ${kAfterSwitchMs / 1000} s after the switch`);
   }
   if (end.currentLevel !== target) return fail(`level moved away from ${target} after the switch`);
   if (end.paused) return fail('paused after the level switch');

@@ -177,11 +177,11 @@
   function startDash(url) {
     const player = dashjs.MediaPlayer().create();
     state.dash = player;
+    // Low latency: the target delay and playback-rate bounds come from the MPD's
+    // ServiceDescription (the origin derives them from its segment and chunk durations).
     player.updateSettings({
       streaming: {
-        delay: {liveDelay: 2},
-        liveCatchup: {enabled: true, maxDrift: 3, playbackRate: {min: -0.3, max: 0.3}},
-        buffer: {stallThreshold: 0.05},
+        liveCatchup: {enabled: true},
         abr: {autoSwitchBitrate: {video: true}},
       },
     });
