@@ -41,7 +41,7 @@ function send(res, file) {
       'Content-Type': types[path.extname(file)] || 'application/octet-stream',
       'Access-Control-Allow-Origin': '*',
       // Like the origin: media immutable, playlists short-lived (an edge can cache both).
-      'Cache-Control': media ? 'public, max-age=31536000, immutable' : 'public, max-age=1',
+      'Cache-Control': media ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(body);
   });

@@ -1,0 +1,63 @@
+// node measure_latency.mjs WATCH_URL [SECONDS]
+// Opens Podium's watch page in headless Chromium (hls.js, lowLatencyMode) and samples the page's
+// latency readout -- window.podiumPlayer.latency(): wall clock minus the PROGRAM-DATE-TIME of the
+// frame on screen -- every 500 ms for SECONDS (default 30) once playback runs. Prints JSON with
+// the median, p10 and p90 in seconds. Benchmark helper, loopback only.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {createRequire} from 'node:module';
+import {fileURLToPath} from 'node:url';
+import {kChromiumArgs} from '../browser/player_check.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.resolve(here, '../../resources/player/package.json'));
+const {chromium} = require('playwright-core');
+
+const [url, secondsArg] = process.argv.slice(2);
+const seconds = Number(secondsArg || 30);
+if (!url || !/^http:\/\/127\.0\.0\.1[:/]/.test(url)) {
+  console.error('usage: node measure_latency.mjs http://127.0.0.1:PORT/watch/CHANNEL [SECONDS]');
+  process.exit(2);
+}
+const deadline = setTimeout(() => {
+  console.log(JSON.stringify({url, error: 'deadline exceeded'}));
+  process.exit(1);
+}, (seconds + 60) * 1000);
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-chromium-'));
+let context;
+let code = 1;
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium', headless: false, args: kChromiumArgs,
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  await page.goto(url, {waitUntil: 'domcontentloaded'});
+  await page.waitForFunction(() => {
+    const v = document.getElementById('video');
+    return v.currentTime > 0 && !v.paused && v.readyState >= 3;
+  }, null, {timeout: 20000});
+  const samples = [];
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    const latency = await page.evaluate(() => window.podiumPlayer.latency());
+    if (Number.isFinite(latency)) samples.push(latency);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  samples.sort((a, b) => a - b);
+  const round = (x) => +x.toFixed(2);
+  console.log(JSON.stringify({
+    url, samples: samples.length, medianS: round(quantile(samples, 0.5)),
+    p10S: round(quantile(samples, 0.1)), p90S: round(quantile(samples, 0.9)),
+  }));
+  code = samples.length ? 0 : 1;
+} catch (error) {
+  console.log(JSON.stringify({url, error: String(error.message || error).split('\n')[0]}));
+} finally {
+  clearTimeout(deadline);
+  if (context) await context.close().catch(() => {});
+  fs.rmSync(userDataDir, {recursive: true, force: true});
+}
+process.exit(code);
