@@ -1,8 +1,12 @@
 #include <QCommandLineParser>
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
 #include "app/cli/cli_support.h"
+#include "app/cli/origin_url.h"
+#include "app/cli/terminal_qr.h"
 #include "app/cli/commands.h"
 #include "app/session/session.h"
 #include "core/log.h"
@@ -45,7 +49,53 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     config.sourceOptions.pacing = capture::Pacing::RealTime;
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
+    if (parser.isSet("origin") || parser.isSet("share")) {
+        auto listen = parseListenAddress(
+            parser.isSet("origin") ? parser.value("origin").toStdString() : "8080",
+            parser.isSet("share"));
+        if (!listen) {
+            return makeError(listen.error());
+        }
+        auto& o = config.origin;
+        o.enabled = true;
+        o.bindAddress = listen->address;
+        o.port = listen->port;
+        o.channel = parser.value("channel").toStdString();
+        o.viewPasscode = parser.value("view-passcode").toStdString();
+        o.publishToken = parser.isSet("publish-token") ? parser.value("publish-token").toStdString()
+                                                       : randomToken();
+        bool isNumber = false;
+        o.dvrSeconds = parser.value("dvr").toDouble(&isNumber);
+        if (!isNumber || o.dvrSeconds < 6) {
+            return makeError(ErrorCode::InvalidArgument, "--dvr must be at least 6 seconds");
+        }
+        if (!std::all_of(o.channel.begin(), o.channel.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+            }) || o.channel.empty()) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "--channel may use letters, digits, - and _ (got \"" + o.channel + "\")");
+        }
+    }
     return config;
+}
+
+void printOrigin(const app::OriginOptions& o, uint16_t port) {
+    const std::string base = "http://" + viewerHost(o.bindAddress) + ":" + std::to_string(port);
+    std::string viewer = base + "/watch/" + o.channel;
+    if (!o.viewPasscode.empty()) {
+        viewer += "?code=" + o.viewPasscode;
+    }
+    std::printf("viewer: %s\n", viewer.c_str());
+    std::printf("hls: %s/live/%s/index.m3u8  dash: %s/live/%s/index.mpd  smooth: "
+                "%s/live/%s.isml/Manifest\n",
+                base.c_str(), o.channel.c_str(), base.c_str(), o.channel.c_str(), base.c_str(),
+                o.channel.c_str());
+    std::printf("publish into this origin: POST %s/live/<channel>.isml/Streams(<id>) with token %s\n",
+                base.c_str(), o.publishToken.c_str());
+    if (o.bindAddress == "127.0.0.1") {
+        std::printf("(only this computer can watch; add --share to share on the LAN)\n");
+    }
+    std::fputs(terminalQrCode(viewer).c_str(), stdout);
 }
 
 }  // namespace
@@ -59,6 +109,14 @@ int runStream(const QStringList& args) {
         {"audio", "testtone or none.", "AUDIO", "testtone"},
         {"title", "Title drawn on the test pattern.", "TEXT"},
         {"archive", "Write an HLS archive (VOD of exactly what went out) into DIR.", "DIR"},
+        {"origin", "Host the local origin on [ADDR:]PORT (default address 127.0.0.1).",
+         "[ADDR:]PORT"},
+        {"share", "Share the origin on the LAN (listen on all interfaces)."},
+        {"channel", "Channel name on the origin (default \"live\").", "NAME", "live"},
+        {"view-passcode", "Viewers need CODE to watch.", "CODE"},
+        {"publish-token", "Token other encoders need to publish into the origin "
+                          "(default: a random one, printed).", "TOKEN"},
+        {"dvr", "Seconds of the live window the origin keeps (default 60).", "SECONDS", "60"},
         {"duration", "Stop after SECONDS (default: until Ctrl-C).", "SECONDS"},
     });
     if (!parseOrExplain(parser, "stream", args)) {
@@ -85,6 +143,9 @@ int runStream(const QStringList& args) {
                 config->preset.name.c_str(), describeLadder(config->preset).c_str());
     if (!config->archiveDir.empty()) {
         std::printf("archive: %s/index.m3u8\n", config->archiveDir.c_str());
+    }
+    if (config->origin.enabled) {
+        printOrigin(config->origin, (*session)->originPort());
     }
     std::fflush(stdout);
 

@@ -7,6 +7,8 @@
 #include "core/log.h"
 #include "publisher/archive/archive_sink.h"
 #include "publisher/mp4/packager.h"
+#include "publisher/origin/origin_sink.h"
+#include "publisher/origin/server/origin_server.h"
 
 namespace podium::app {
 
@@ -69,16 +71,14 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     s->ladder_ = std::move(*ladder);
 
     s->fanout_ = std::make_unique<publisher::SinkFanout>(s->ladder_->tracks());
-    if (!s->config_.archiveDir.empty()) {
-        publisher::ArchiveSinkConfig archive;
-        archive.directory = s->config_.archiveDir;
-        archive.wallClockAnchorMs = wallClockMillis();
-        archive.targetDurationSeconds = static_cast<int>(std::ceil(preset.segmentSeconds));
-        auto added = s->fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive),
-                                         publisher::SinkQueuePolicy::lossless());
-        if (!added) {
-            return makeError(added.error());
-        }
+    // Wall clock of media time 0 (PROGRAM-DATE-TIME, DASH availabilityStartTime); the session
+    // clock restarts in start(), a few milliseconds from now.
+    s->wallClockAnchorMs_ = wallClockMillis();
+    if (auto r = s->addOrigin(); !r) {
+        return makeError(r.error());
+    }
+    if (auto r = s->addArchive(); !r) {
+        return makeError(r.error());
     }
     s->counter_ = std::make_unique<SegmentCounter>(*s->fanout_);
     s->packager_ = std::make_unique<publisher::Packager>(s->ladder_->tracks(),
@@ -87,6 +87,48 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
                                                          OverflowPolicy::Block, "packets");
     return s;
 }
+
+Result<void> Session::addOrigin() {
+    const auto& o = config_.origin;
+    if (!o.enabled) {
+        return ok();
+    }
+    const auto& preset = config_.preset;
+    publisher::origin::ChannelConfig channel;
+    channel.name = o.channel;
+    channel.segmentTarget = preset.segmentDuration();
+    channel.partTarget = preset.partDuration();
+    channel.dvrWindow = MediaTime::fromSeconds(o.dvrSeconds, kVideoTimescale);
+    channel.availabilityStartMs = wallClockAnchorMs_;
+    store_ = std::make_unique<publisher::origin::SegmentStore>(channel);
+    publisher::origin::OriginConfig server;
+    server.bindAddress = o.bindAddress;
+    server.port = o.port;
+    server.publishToken = o.publishToken;
+    server.viewPasscode = o.viewPasscode;
+    auto started = publisher::origin::OriginServer::start(server, *store_);
+    if (!started) {
+        return makeError(started.error().withContext("origin"));
+    }
+    server_ = std::move(*started);
+    // In memory and fast; should it ever fall behind, whole segments go, never the packager.
+    return fanout_->addSink(std::make_unique<publisher::origin::OriginSink>(*store_, channel),
+                            publisher::SinkQueuePolicy::dropOldestSegment(256));
+}
+
+Result<void> Session::addArchive() {
+    if (config_.archiveDir.empty()) {
+        return ok();
+    }
+    publisher::ArchiveSinkConfig archive;
+    archive.directory = config_.archiveDir;
+    archive.wallClockAnchorMs = wallClockAnchorMs_;
+    archive.targetDurationSeconds = static_cast<int>(std::ceil(config_.preset.segmentSeconds));
+    return fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive),
+                            publisher::SinkQueuePolicy::lossless());
+}
+
+uint16_t Session::originPort() const { return server_ ? server_->port() : 0; }
 
 const std::vector<TrackInfo>& Session::tracks() const { return ladder_->tracks(); }
 
@@ -122,6 +164,7 @@ Result<void> Session::start() {
     }
     started_ = true;
     startTime_ = std::chrono::steady_clock::now();
+    clock_.restart();  // media time 0 is now: sources pace from here
     if (auto r = ladder_->start(*packets_, [this](const Status& s) { fail(s); }); !r) {
         return r;
     }

@@ -17,9 +17,24 @@
 
 namespace podium::publisher {
 class Packager;
-}
+namespace origin {
+class OriginServer;
+class SegmentStore;
+}  // namespace origin
+}  // namespace podium::publisher
 
 namespace podium::app {
+
+/// The embedded origin, when the session hosts one.
+struct OriginOptions {
+    bool enabled = false;
+    std::string bindAddress = "127.0.0.1";  ///< 0.0.0.0 when sharing on the LAN
+    uint16_t port = 8080;                    ///< 0: any free port
+    std::string channel = "live";
+    std::string viewPasscode;   ///< empty: open to anyone who can reach the port
+    std::string publishToken;   ///< for other encoders pushing into this origin
+    double dvrSeconds = 60;
+};
 
 /// Everything a broadcast needs, assembled by a front end (CLI flags, GUI settings).
 struct SessionConfig {
@@ -28,6 +43,7 @@ struct SessionConfig {
     encoder::Preset preset;
     encoder::LadderOptions ladder;
     std::string archiveDir;  ///< empty: no archive
+    OriginOptions origin;
 };
 
 struct SinkState {
@@ -65,10 +81,14 @@ public:
     [[nodiscard]] SessionStats stats() const;
     [[nodiscard]] const std::vector<TrackInfo>& tracks() const;
     [[nodiscard]] std::string describeSource() const;
+    /// The port the embedded origin listens on (0 without an origin).
+    [[nodiscard]] uint16_t originPort() const;
 
 private:
     explicit Session(SessionConfig config);
     void runPackager() noexcept;
+    Result<void> addOrigin();
+    Result<void> addArchive();
     void fail(const Status& status);
 
     class SegmentCounter;
@@ -78,8 +98,12 @@ private:
     std::unique_ptr<capture::MediaSource> source_;
     std::unique_ptr<encoder::LadderPipeline> ladder_;
     std::unique_ptr<encoder::PacketQueue> packets_;
+    // Destroyed in reverse: the server and the sinks go before the store they both use.
+    std::unique_ptr<publisher::origin::SegmentStore> store_;
     std::unique_ptr<publisher::SinkFanout> fanout_;
+    std::unique_ptr<publisher::origin::OriginServer> server_;
     std::unique_ptr<SegmentCounter> counter_;
+    int64_t wallClockAnchorMs_ = 0;
     std::unique_ptr<publisher::Packager> packager_;
     std::thread packagerThread_;
 

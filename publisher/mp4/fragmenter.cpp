@@ -16,9 +16,12 @@ Status Fragmenter::error(ErrorCode code, const std::string& message) const {
     return Status(code, message).withContext("track " + track_.id);
 }
 
-int64_t Fragmenter::partIndexInOpenSegment(int64_t pts) const {
+// Parts are cut on decode time: it is monotonic and evenly spaced, so every part holds the same
+// number of frames (15 at 30 fps for 0.5 s) even with B-frame reordering. Segments are cut on the
+// IDR's presentation time (the schedule), which equals its decode time after decodeShift_.
+int64_t Fragmenter::partIndexInOpenSegment(int64_t decodeTime) const {
     const MediaTime segmentStart = schedule_.segmentStart(segment_->number);
-    return partSchedule_.segmentIndexOf(MediaTime{pts, track_.timescale} - segmentStart);
+    return partSchedule_.segmentIndexOf(MediaTime{decodeTime, track_.timescale} - segmentStart);
 }
 
 Result<FragmenterOutput> Fragmenter::addPacket(const EncodedPacket& packet) {
@@ -56,7 +59,7 @@ Result<FragmenterOutput> Fragmenter::addPacket(const EncodedPacket& packet) {
         if (segmentIndex > segment_->number && next.isSync) {
             closeChunk(out);
             closeSegment(out, false);
-        } else if (partIndexInOpenSegment(next.pts) > openPartIndex_) {
+        } else if (partIndexInOpenSegment(next.decodeTime) > openPartIndex_) {
             closeChunk(out);
         }
     }
@@ -78,7 +81,7 @@ void Fragmenter::openSegmentIfNeeded(const PendingSample& first) {
         segment_->duration = MediaTime{0, track_.timescale};
     }
     if (chunkSamples_.empty()) {
-        openPartIndex_ = partIndexInOpenSegment(first.pts);
+        openPartIndex_ = partIndexInOpenSegment(first.decodeTime);
     }
 }
 

@@ -53,7 +53,7 @@ private:
     };
 
     Result<void> commit(PendingSample sample);
-    [[nodiscard]] int64_t partIndexInOpenSegment(int64_t pts) const;
+    [[nodiscard]] int64_t partIndexInOpenSegment(int64_t decodeTime) const;
     void openSegmentIfNeeded(const PendingSample& first);
     void closeChunk(FragmenterOutput& out);
     void closeSegment(FragmenterOutput& out, bool isLast);
