@@ -101,8 +101,15 @@ Result<std::vector<EncodedPacket>> AacEncoder::encode(const AudioFrame& frame) {
                                "got " + std::to_string(frame.sampleRate) + " Hz " +
                                    std::to_string(frame.channels) + " ch audio (no resampling)"));
     }
+    if (primingToSkip_ < 0) {
+        primingToSkip_ = primingSamples();
+    }
+    const int64_t skip = std::min<int64_t>(primingToSkip_, frame.frameCount());
+    primingToSkip_ -= skip;
+    const size_t first = size_t(skip) * size_t(frame.channels);
     const size_t usable = size_t(frame.frameCount()) * size_t(frame.channels);
-    pending_.insert(pending_.end(), frame.samples.begin(), frame.samples.begin() + long(usable));
+    pending_.insert(pending_.end(), frame.samples.begin() + long(first),
+                    frame.samples.begin() + long(usable));
     std::vector<EncodedPacket> packets;
     const size_t frameValues = size_t(frameSize()) * size_t(config_.channels);
     while (pending_.size() >= frameValues) {

@@ -24,9 +24,11 @@ struct AacConfig {
 /// The audio track's encoder: RAII over libavcodec's native "aac" encoder (AAC-LC). Accepts
 /// interleaved float PCM of the configured rate and channel count in chunks of any size,
 /// encodes 1024-sample frames and times them by sample count: packet k has pts = dts = 1024 * k
-/// in the sample-rate timescale, duration 1024, every packet a keyframe. Packet 0 starts with
-/// the encoder's priming (primingSamples(), 1024 for this encoder), so the audio track is that
-/// much late against the input timeline unless an edit list or the packager compensates.
+/// in the sample-rate timescale, duration 1024, every packet a keyframe. The encoder's priming
+/// (primingSamples(), 1024 for this encoder) is cancelled at the input: the first
+/// primingSamples() input samples are skipped, so decoded sample n (priming included, as
+/// every player without edit-list support plays it) is input sample n — audio stays in sync
+/// with video in browsers and in ffmpeg alike, at the cost of the stream's first 21 ms.
 /// No resampling: AudioFrames of another rate or channel count are refused.
 /// Not thread-safe: one thread calls it.
 class AacEncoder {
@@ -65,6 +67,7 @@ private:
     AacConfig config_;
     int trackIndex_;
     std::vector<float> pending_;  // interleaved samples not yet in a 1024-sample frame
+    int64_t primingToSkip_ = -1;  // input samples still to drop (-1: not yet known)
     int64_t samplesSent_ = 0;     // pts of the next frame sent to the encoder
     int64_t packetsOut_ = 0;      // index k of the next packet out
     bool isFlushed_ = false;

@@ -9,5 +9,6 @@ namespace podium::cli {
 int runStream(const QStringList& args);
 int runPresets(const QStringList& args);
 int runBench(const QStringList& args);
+int runSources(const QStringList& args);
 
 }  // namespace podium::cli

@@ -11,6 +11,7 @@ void printUsage() {
         "usage: podium-cli <command> [options]\n"
         "  stream   capture, encode the preset's ladder and publish (see stream --help)\n"
         "  presets  list the built-in presets with their ladders\n"
+        "  sources  list screens, windows, cameras and audio inputs\n"
         "  bench    encode a file through a ladder as fast as possible and print fps\n",
         stderr);
 }
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
     }
     if (command == "presets") {
         return podium::cli::runPresets(args);
+    }
+    if (command == "sources") {
+        return podium::cli::runSources(args);
     }
     if (command == "bench") {
         return podium::cli::runBench(args);

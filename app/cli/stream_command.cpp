@@ -39,13 +39,13 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
         return makeError(preset.error());
     }
     config.preset = *preset;
-    const QString audio = parser.value("audio");
-    if (audio != "testtone" && audio != "none") {
-        return makeError(ErrorCode::InvalidArgument,
-                         "--audio must be testtone or none (got \"" + audio.toStdString() + "\")");
+    auto audio = app::AudioSpec::parse(parser.value("audio").toStdString());
+    if (!audio) {
+        return makeError(audio.error());
     }
-    config.sourceOptions.withAudio = audio != "none";
+    config.sourceOptions.audio = *audio;
     config.sourceOptions.title = parser.value("title").toStdString();
+    config.sourceOptions.pipSpec = parser.value("pip").toStdString();
     config.sourceOptions.pacing = capture::Pacing::RealTime;
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
@@ -104,10 +104,13 @@ int runStream(const QStringList& args) {
     QCommandLineParser parser;
     parser.setApplicationDescription("Capture, encode the preset's ladder and publish it.");
     parser.addOptions({
-        {"source", "testpattern or file:PATH[:loop].", "SOURCE", "testpattern"},
+        {"source", "testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], window:ID, "
+                   "camera[:/dev/videoN].", "SOURCE", "testpattern"},
+        {"pip", "Webcam picture-in-picture: camera[:/dev/videoN].", "CAMERA"},
         {"preset", "Preset name or a .json file (default \"User group 720p\").", "PRESET"},
-        {"audio", "testtone or none.", "AUDIO", "testtone"},
-        {"title", "Title drawn on the test pattern.", "TEXT"},
+        {"audio", "testtone, pulse[:DEVICE] or none (default: the source's own sound; the "
+                  "default microphone for screen and camera).", "AUDIO", "auto"},
+        {"title", "Lower-third title.", "TEXT"},
         {"archive", "Write an HLS archive (VOD of exactly what went out) into DIR.", "DIR"},
         {"origin", "Host the local origin on [ADDR:]PORT (default address 127.0.0.1).",
          "[ADDR:]PORT"},

@@ -62,7 +62,9 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
         return makeError(source.error());
     }
     s->source_ = std::move(*source);
-    s->config_.ladder.withAudio = s->source_->format().hasAudio;
+    // --audio none also silences a file's own sound track.
+    s->config_.ladder.withAudio = s->source_->format().hasAudio &&
+                                  s->config_.sourceOptions.audio.kind != AudioSpec::Kind::None;
 
     auto ladder = encoder::LadderPipeline::create(preset, s->config_.ladder);
     if (!ladder) {

@@ -1,59 +1,39 @@
 #include "app/session/source_spec.h"
 
+#include "capture/camera_source.h"
+#include "capture/composite_source.h"
 #include "capture/file_source.h"
+#include "capture/pulse_audio_source.h"
+#include "capture/screen_source.h"
 #include "capture/test_pattern_source.h"
+#include "core/log.h"
 
 namespace podium::app {
 
-Result<SourceSpec> SourceSpec::parse(const std::string& text) {
-    SourceSpec spec;
-    if (text.empty() || text == "testpattern") {
-        return spec;
-    }
-    const std::string filePrefix = "file:";
-    if (text.rfind(filePrefix, 0) == 0) {
-        spec.kind = Kind::File;
-        spec.path = text.substr(filePrefix.size());
-        const std::string loopSuffix = ":loop";
-        if (spec.path.size() > loopSuffix.size() &&
-            spec.path.compare(spec.path.size() - loopSuffix.size(), loopSuffix.size(),
-                              loopSuffix) == 0) {
-            spec.loop = true;
-            spec.path.resize(spec.path.size() - loopSuffix.size());
-        }
-        if (spec.path.empty()) {
-            return makeError(ErrorCode::InvalidArgument, "--source file: needs a path (file:PATH)");
-        }
-        return spec;
-    }
-    return makeError(ErrorCode::InvalidArgument,
-                     "unknown --source \"" + text + "\" (expected testpattern or file:PATH[:loop])");
+namespace {
+
+bool startsWith(const std::string& text, const std::string& prefix) {
+    return text.rfind(prefix, 0) == 0;
 }
 
-std::string SourceSpec::toString() const {
-    if (kind == Kind::TestPattern) {
-        return "testpattern";
-    }
-    return "file:" + path + (loop ? ":loop" : "");
+using SourcePtr = std::unique_ptr<capture::MediaSource>;
+
+Result<SourcePtr> openTestPattern(const encoder::Preset& preset, const SourceOptions& options,
+                                  bool withTone, const Clock& clock) {
+    capture::TestPatternConfig config;
+    config.width = preset.canvasWidth;
+    config.height = preset.canvasHeight;
+    config.fpsNum = preset.fpsNum;
+    config.fpsDen = preset.fpsDen;
+    config.withAudio = withTone;
+    config.sampleRate = preset.audioSampleRate;
+    config.channels = preset.audioChannels;
+    config.title = options.title;
+    return SourcePtr(std::make_unique<capture::TestPatternSource>(config, clock, options.pacing));
 }
 
-Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
-                                                         const encoder::Preset& preset,
-                                                         const SourceOptions& options,
-                                                         const Clock& clock) {
-    if (spec.kind == SourceSpec::Kind::TestPattern) {
-        capture::TestPatternConfig config;
-        config.width = preset.canvasWidth;
-        config.height = preset.canvasHeight;
-        config.fpsNum = preset.fpsNum;
-        config.fpsDen = preset.fpsDen;
-        config.withAudio = options.withAudio;
-        config.sampleRate = preset.audioSampleRate;
-        config.channels = preset.audioChannels;
-        config.title = options.title;
-        return std::unique_ptr<capture::MediaSource>(
-            std::make_unique<capture::TestPatternSource>(config, clock, options.pacing));
-    }
+Result<SourcePtr> openFile(const SourceSpec& spec, const encoder::Preset& preset,
+                           const SourceOptions& options, const Clock& clock) {
     capture::FileSourceConfig config;
     config.path = spec.path;
     config.loop = spec.loop;
@@ -66,7 +46,187 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
     if (!source) {
         return makeError(source.error());
     }
-    return std::unique_ptr<capture::MediaSource>(std::move(*source));
+    return SourcePtr(std::move(*source));
+}
+
+Result<SourcePtr> openScreen(const std::string& text, const encoder::Preset& preset,
+                             const Clock& clock) {
+    auto config = capture::ScreenConfig::fromSpec(text);
+    if (!config) {
+        return makeError(config.error());
+    }
+    config->canvasWidth = preset.canvasWidth;
+    config->canvasHeight = preset.canvasHeight;
+    config->fpsNum = preset.fpsNum;
+    config->fpsDen = preset.fpsDen;
+    auto source = capture::ScreenSource::open(*config, clock);
+    if (!source) {
+        return makeError(source.error());
+    }
+    return SourcePtr(std::move(*source));
+}
+
+Result<SourcePtr> openCamera(const std::string& text, int width, int height,
+                             const encoder::Preset& preset, const Clock& clock) {
+    auto config = capture::CameraConfig::fromSpec(text);
+    if (!config) {
+        return makeError(config.error());
+    }
+    config->canvasWidth = width;
+    config->canvasHeight = height;
+    config->fpsNum = preset.fpsNum;
+    config->fpsDen = preset.fpsDen;
+    auto source = capture::CameraSource::create(*config, clock);
+    if (!source) {
+        return makeError(source.error());
+    }
+    return SourcePtr(std::move(*source));
+}
+
+Result<SourcePtr> openPulse(const std::string& text, const Clock& clock) {
+    auto config = capture::PulseConfig::fromSpec(text);
+    if (!config) {
+        return makeError(config.error());
+    }
+    auto source = capture::PulseAudioSource::open(*config, clock);
+    if (!source) {
+        return makeError(source.error());
+    }
+    return SourcePtr(std::move(*source));
+}
+
+// An even PiP size: a quarter of the canvas width, the canvas aspect.
+int evenPipDimension(double value) { return std::max(16, int(value) / 2 * 2); }
+
+}  // namespace
+
+Result<SourceSpec> SourceSpec::parse(const std::string& text) {
+    SourceSpec spec;
+    spec.text = text.empty() ? "testpattern" : text;
+    if (spec.text == "testpattern") {
+        return spec;
+    }
+    if (startsWith(spec.text, "file:")) {
+        spec.kind = Kind::File;
+        spec.path = spec.text.substr(5);
+        const std::string loopSuffix = ":loop";
+        if (spec.path.size() > loopSuffix.size() &&
+            spec.path.compare(spec.path.size() - loopSuffix.size(), loopSuffix.size(),
+                              loopSuffix) == 0) {
+            spec.loop = true;
+            spec.path.resize(spec.path.size() - loopSuffix.size());
+        }
+        if (spec.path.empty()) {
+            return makeError(ErrorCode::InvalidArgument, "--source file: needs a path (file:PATH)");
+        }
+        return spec;
+    }
+    if (spec.text == "screen" || startsWith(spec.text, "screen:") ||
+        startsWith(spec.text, "window:")) {
+        spec.kind = Kind::Screen;
+        if (auto config = capture::ScreenConfig::fromSpec(spec.text); !config) {
+            return makeError(config.error());
+        }
+        return spec;
+    }
+    if (spec.text == "camera" || startsWith(spec.text, "camera:")) {
+        spec.kind = Kind::Camera;
+        if (auto config = capture::CameraConfig::fromSpec(spec.text); !config) {
+            return makeError(config.error());
+        }
+        return spec;
+    }
+    return makeError(ErrorCode::InvalidArgument,
+                     "unknown --source \"" + text +
+                         "\" (expected testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], "
+                         "window:ID, camera[:/dev/videoN])");
+}
+
+Result<AudioSpec> AudioSpec::parse(const std::string& text) {
+    AudioSpec spec;
+    if (text.empty() || text == "auto") {
+        return spec;
+    }
+    if (text == "testtone") {
+        spec.kind = Kind::TestTone;
+    } else if (text == "none") {
+        spec.kind = Kind::None;
+    } else if (text == "pulse" || startsWith(text, "pulse:")) {
+        spec.kind = Kind::Pulse;
+        spec.pulseSpec = text;
+    } else {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--audio must be testtone, pulse[:DEVICE] or none (got \"" + text + "\")");
+    }
+    return spec;
+}
+
+Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
+                                                         const encoder::Preset& preset,
+                                                         const SourceOptions& options,
+                                                         const Clock& clock) {
+    using AudioKind = AudioSpec::Kind;
+    const AudioKind audio = options.audio.kind;
+    const bool isPattern = spec.kind == SourceSpec::Kind::TestPattern;
+    const bool isLive = spec.kind == SourceSpec::Kind::Screen || spec.kind == SourceSpec::Kind::Camera;
+
+    Result<SourcePtr> main = makeError(ErrorCode::Internal, "no source");
+    switch (spec.kind) {
+        case SourceSpec::Kind::TestPattern: {
+            const bool tone = audio == AudioKind::Auto || audio == AudioKind::TestTone;
+            main = openTestPattern(preset, options, tone, clock);
+            break;
+        }
+        case SourceSpec::Kind::File: main = openFile(spec, preset, options, clock); break;
+        case SourceSpec::Kind::Screen: main = openScreen(spec.text, preset, clock); break;
+        case SourceSpec::Kind::Camera:
+            main = openCamera(spec.text, preset.canvasWidth, preset.canvasHeight, preset, clock);
+            break;
+    }
+    if (!main) {
+        return makeError(main.error());
+    }
+
+    SourcePtr audioSource;
+    if (audio == AudioKind::Pulse || (audio == AudioKind::Auto && isLive)) {
+        auto pulse = openPulse(audio == AudioKind::Pulse ? options.audio.pulseSpec : "pulse", clock);
+        if (pulse) {
+            audioSource = std::move(*pulse);
+        } else if (audio == AudioKind::Pulse) {
+            return makeError(pulse.error());
+        } else {
+            logWarning("source", "no microphone: " + pulse.error().toString() +
+                                      " (streaming without audio; --audio pulse:DEVICE picks one)");
+        }
+    } else if (audio == AudioKind::TestTone && !isPattern) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "--audio testtone goes with --source testpattern");
+    }
+
+    SourcePtr pip;
+    if (!options.pipSpec.empty()) {
+        const int w = evenPipDimension(preset.canvasWidth * 0.25);
+        const int h = evenPipDimension(double(w) * preset.canvasHeight / preset.canvasWidth);
+        auto camera = openCamera(options.pipSpec, w, h, preset, clock);
+        if (!camera) {
+            return makeError(camera.error().withContext("--pip"));
+        }
+        pip = std::move(*camera);
+    }
+
+    const bool needsTitleBar = !options.title.empty() && !isPattern;
+    if (!pip && !audioSource && !needsTitleBar) {
+        return std::move(*main);
+    }
+    capture::CompositorConfig compositor;
+    compositor.width = preset.canvasWidth;
+    compositor.height = preset.canvasHeight;
+    if (pip) {
+        compositor.pip = capture::PipLayout{};
+    }
+    compositor.title = needsTitleBar ? options.title : std::string();
+    return SourcePtr(std::make_unique<capture::CompositeSource>(
+        std::move(*main), std::move(pip), std::move(audioSource), compositor));
 }
 
 }  // namespace podium::app

@@ -26,6 +26,7 @@ private slots:
     void multivariantAdvertisesTheLadder();
     void everyVariantDecodesWithoutError();
     void playlistsAreFinishedVod();
+    void beepAndFlashStayInSync();
 
 private:
     QString trackDir(const QString& id) const { return archive_ + "/" + id; }
@@ -219,6 +220,69 @@ void TstArchiveE2e::playlistsAreFinishedVod() {
         QVERIFY2(text.trimmed().endsWith("#EXT-X-ENDLIST"), qPrintable(id));
         QVERIFY2(text.contains("#EXT-X-MAP:URI=\"init.mp4\""), qPrintable(id));
     }
+}
+
+// The test pattern flashes white and beeps for 100 ms on every whole second. Measured on the
+// archive: each flash onset (video presentation time) has a beep onset (decoded audio) within
+// 40 ms.
+//
+// Presentation times are the container's: tfdt + composition offset, which is what browsers
+// (MSE) and the spec use. FFmpeg 5.1 reads a track with negative composition offsets (trun v1,
+// B-frames) and no edit list by shifting every pts forward by the largest negative offset, so
+// its pts start at that shift instead of at the first segment's tfdt (0 here): subtract it.
+void TstArchiveE2e::beepAndFlashStayInSync() {
+    const auto firstPackets = probe::run(
+        "ffprobe", {"-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time",
+                    "-read_intervals", "%+#1", "-of", "csv=p=0", concatenatedTrack("720p")});
+    const double ffmpegShift = QString::fromUtf8(firstPackets.out).trimmed().toDouble();
+    QVERIFY2(ffmpegShift >= 0 && ffmpegShift < 0.2, firstPackets.out.constData());
+    const auto video = probe::run(
+        "ffprobe", {"-v", "error", "-f", "lavfi", "-i",
+                    "movie=" + concatenatedTrack("720p") + ",signalstats", "-show_entries",
+                    "frame=pts_time:frame_tags=lavfi.signalstats.YAVG", "-of", "csv=p=0"},
+        120000);
+    QVector<double> flashes;
+    bool wasBright = false;
+    for (const auto& line : QString::fromUtf8(video.out).split('\n', Qt::SkipEmptyParts)) {
+        const double t = line.section(',', 0, 0).toDouble() - ffmpegShift;
+        const bool bright = line.section(',', 1, 1).toDouble() > 180.0;
+        if (bright && !wasBright) {
+            flashes << t;
+        }
+        wasBright = bright;
+    }
+    const auto audio = probe::run("ffmpeg", {"-v", "error", "-i", concatenatedTrack("audio"),
+                                             "-ac", "1", "-ar", "48000", "-f", "f32le", "-"},
+                                  60000);
+    const auto* samples = reinterpret_cast<const float*>(audio.out.constData());
+    const qsizetype count = audio.out.size() / qsizetype(sizeof(float));
+    QVector<double> beeps;
+    bool wasLoud = false;
+    constexpr int kWindow = 48;  // 1 ms
+    for (qsizetype start = 0; start + kWindow <= count; start += kWindow) {
+        double energy = 0;
+        for (int i = 0; i < kWindow; ++i) {
+            energy += double(samples[start + i]) * samples[start + i];
+        }
+        const bool loud = std::sqrt(energy / kWindow) > 0.15;  // beep 0.5 peak, tone 0.05
+        if (loud && !wasLoud) {
+            beeps << double(start) / 48000.0;
+        }
+        wasLoud = loud;
+    }
+    QVERIFY2(flashes.size() >= 6, qPrintable(QString("%1 flashes").arg(flashes.size())));
+    QVERIFY2(beeps.size() >= 6, qPrintable(QString("%1 beeps").arg(beeps.size())));
+    double worst = 0;
+    for (double flash : flashes) {
+        double nearest = 1e9;
+        for (double beep : beeps) {
+            nearest = std::min(nearest, std::abs(beep - flash));
+        }
+        worst = std::max(worst, nearest);
+    }
+    qInfo("A/V sync: %lld flash/beep pairs, worst offset %.1f ms", qlonglong(flashes.size()),
+          worst * 1000.0);
+    QVERIFY2(worst <= 0.040, qPrintable(QString("worst A/V offset %1 ms").arg(worst * 1000.0)));
 }
 
 QTEST_GUILESS_MAIN(TstArchiveE2e)
