@@ -187,10 +187,13 @@
     });
     let manual = false;
     state.levels = () => dashLevels(player);
+    // The level on screen: dash.js reports a requested switch at once, the render event later.
+    let renderedId = null;
     Object.defineProperty(state, 'currentLevel', {
       get: () => {
         const current = player.getCurrentRepresentationForType('video');
-        return current ? state.levels().findIndex((l) => l.id === current.id) : -1;
+        const id = renderedId || (current && current.id);
+        return id ? state.levels().findIndex((l) => l.id === id) : -1;
       },
     });
     Object.defineProperty(state, 'autoLevel', {get: () => !manual});
@@ -209,7 +212,12 @@
       fillQuality(state.levels());
       play();
     });
-    player.on(dashjs.MediaPlayer.events.QUALITY_CHANGE_RENDERED, () => updateQualityLabel());
+    player.on(dashjs.MediaPlayer.events.QUALITY_CHANGE_RENDERED, (event) => {
+      if (event.mediaType === 'video' && event.newRepresentation) {
+        renderedId = event.newRepresentation.id;
+      }
+      updateQualityLabel();
+    });
     player.on(dashjs.MediaPlayer.events.ERROR, (event) => {
       const error = event.error || {};
       state.errors.push('dash: ' + (error.message || error.code || 'error'));
