@@ -1,0 +1,189 @@
+#include <QtTest>
+
+#include <atomic>
+
+#include "publisher/origin/channel.h"
+
+using namespace podium;
+using namespace podium::publisher;
+using namespace podium::publisher::origin;
+
+class TstChannel : public QObject {
+    Q_OBJECT
+private slots:
+    void dvrWindowBoundsWhatIsKept_data();
+    void dvrWindowBoundsWhatIsKept();
+    void chunksBuildTheOpenSegment();
+    void changedInitStartsADiscontinuity();
+    void evictedDiscontinuitiesAreCounted();
+    void waitersFireOnceOnTheNextChange();
+    void endReleasesWaitersAndFreezesTheChannel();
+};
+
+namespace {
+constexpr int32_t kTs = 90000;
+
+TrackInfo videoTrack() {
+    TrackInfo t;
+    t.trackIndex = 0;
+    t.id = "720p";
+    t.kind = TrackKind::Video;
+    t.timescale = kTs;
+    return t;
+}
+
+ChannelConfig config(double dvrSeconds) {
+    ChannelConfig c;
+    c.name = "test";
+    c.dvrWindow = MediaTime::fromSeconds(dvrSeconds, kTs);
+    c.availabilityStartMs = 1'000'000;
+    return c;
+}
+
+InitSegmentPtr init(uint8_t marker) {
+    auto i = std::make_shared<InitSegment>();
+    i->track = videoTrack();
+    i->bytes = {marker, 1, 2, 3};
+    return i;
+}
+
+SegmentPtr segment(int64_t number, size_t bytes = 1000) {
+    auto s = std::make_shared<Segment>();
+    s->trackIndex = 0;
+    s->number = number;
+    s->start = MediaTime{number * 2 * kTs, kTs};
+    s->duration = MediaTime{2 * kTs, kTs};
+    s->bytes.assign(bytes, uint8_t(number));
+    s->parts.push_back(PartInfo{0, bytes, s->duration, true});
+    return s;
+}
+
+ChunkPtr chunk(int64_t number, int part) {
+    auto c = std::make_shared<Chunk>();
+    c->trackIndex = 0;
+    c->segmentNumber = number;
+    c->partIndex = part;
+    c->start = MediaTime{number * 2 * kTs + part * kTs / 2, kTs};
+    c->duration = MediaTime{kTs / 2, kTs};
+    c->isIndependent = part == 0;
+    c->bytes.assign(100, uint8_t(part));
+    return c;
+}
+}  // namespace
+
+void TstChannel::dvrWindowBoundsWhatIsKept_data() {
+    QTest::addColumn<double>("dvrSeconds");
+    QTest::addColumn<int>("segmentsFed");
+    QTest::addColumn<int>("expectedKept");
+    QTest::newRow("60 s window, 2 s segments, an hour fed") << 60.0 << 1800 << 31;
+    QTest::newRow("never fewer than 4 segments") << 2.0 << 50 << 4;
+    QTest::newRow("short stream keeps everything") << 60.0 << 10 << 10;
+}
+
+void TstChannel::dvrWindowBoundsWhatIsKept() {
+    QFETCH(double, dvrSeconds);
+    QFETCH(int, segmentsFed);
+    QFETCH(int, expectedKept);
+    Channel channel(config(dvrSeconds));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    for (int n = 0; n < segmentsFed; ++n) {
+        channel.addSegment(segment(n));
+    }
+    const auto view = channel.view();
+    const auto& segments = view->tracks.at(0).segments;
+    QCOMPARE(int(segments.size()), expectedKept);
+    // Sequence numbers stay consecutive and end at the newest segment (HLS MEDIA-SEQUENCE).
+    for (size_t i = 1; i < segments.size(); ++i) {
+        QCOMPARE(segments[i].sequence, segments[i - 1].sequence + 1);
+    }
+    QCOMPARE(segments.back().sequence, int64_t(segmentsFed - 1));
+    QCOMPARE(segments.back().programDateTimeMs, 1'000'000 + (segmentsFed - 1) * 2000LL);
+}
+
+void TstChannel::chunksBuildTheOpenSegment() {
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    channel.addChunk(chunk(5, 1));  // joined mid-segment: ignored until a segment starts
+    QVERIFY(channel.view()->tracks[0].segments.empty());
+    channel.addChunk(chunk(6, 0));
+    channel.addChunk(chunk(6, 1));
+    auto open = channel.view()->tracks[0].segments.back();
+    QVERIFY(!open.isComplete());
+    QCOMPARE(int(open.parts.size()), 2);
+    QCOMPARE(open.duration, (MediaTime{kTs, kTs}));
+    QCOMPARE(open.sequence, int64_t(6));
+    channel.addSegment(segment(6));
+    const auto done = channel.view()->tracks[0].segments.back();
+    QVERIFY(done.isComplete());
+    QCOMPARE(int(done.parts.size()), 2);  // the parts already served stay as they were
+    QCOMPARE(done.duration, (MediaTime{2 * kTs, kTs}));
+}
+
+void TstChannel::changedInitStartsADiscontinuity() {
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    channel.addSegment(segment(0));
+    channel.setInit(init(0));  // identical: a reconnect, not a discontinuity
+    channel.addSegment(segment(1));
+    channel.setInit(init(9));  // a new encoder configuration
+    channel.addSegment(segment(2));
+    const auto& s = channel.view()->tracks[0].segments;
+    QCOMPARE(s[0].discontinuity, false);
+    QCOMPARE(s[1].discontinuity, false);
+    QCOMPARE(s[2].discontinuity, true);
+}
+
+void TstChannel::evictedDiscontinuitiesAreCounted() {
+    Channel channel(config(8));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    channel.addSegment(segment(0));
+    channel.markDiscontinuity();
+    for (int n = 1; n < 20; ++n) {
+        channel.addSegment(segment(n));
+    }
+    const auto& track = channel.view()->tracks[0];
+    QCOMPARE(track.discontinuitySequence, int64_t(1));
+    for (const auto& s : track.segments) {
+        QVERIFY(!s.discontinuity);
+    }
+}
+
+void TstChannel::waitersFireOnceOnTheNextChange() {
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    std::atomic<int> calls{0};
+    const uint64_t seen = channel.view()->version;
+    channel.waitForChange(seen, [&] { ++calls; });
+    QCOMPARE(calls.load(), 0);
+    channel.setInit(init(0));
+    QCOMPARE(calls.load(), 1);
+    channel.addSegment(segment(0));
+    QCOMPARE(calls.load(), 1);  // one shot
+    channel.waitForChange(seen, [&] { ++calls; });  // already past `seen`: at once
+    QCOMPARE(calls.load(), 2);
+    const uint64_t id = channel.waitForChange(channel.view()->version, [&] { ++calls; });
+    channel.cancelWaiter(id);
+    channel.addSegment(segment(1));
+    QCOMPARE(calls.load(), 2);
+}
+
+void TstChannel::endReleasesWaitersAndFreezesTheChannel() {
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    channel.addSegment(segment(0));
+    bool released = false;
+    channel.waitForChange(channel.view()->version, [&] { released = true; });
+    channel.end();
+    QVERIFY(released);
+    QVERIFY(channel.view()->ended);
+    channel.addSegment(segment(1));
+    QCOMPARE(int(channel.view()->tracks[0].segments.size()), 1);
+}
+
+QTEST_GUILESS_MAIN(TstChannel)
+#include "tst_channel.moc"
