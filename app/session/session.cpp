@@ -1,5 +1,6 @@
 #include "app/session/session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -73,8 +74,10 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     s->ladder_ = std::move(*ladder);
 
     s->fanout_ = std::make_unique<publisher::SinkFanout>(s->ladder_->tracks());
-    // Wall clock of media time 0 (PROGRAM-DATE-TIME, DASH availabilityStartTime); the session
-    // clock restarts in start(), a few milliseconds from now.
+    // Media time 0 is now: the session clock and the wall clock of media time 0
+    // (PROGRAM-DATE-TIME, DASH availabilityStartTime) are taken at the same instant, so PDTs
+    // are exact. The source starts a few milliseconds later and catches up at once.
+    s->clock_.restart();
     s->wallClockAnchorMs_ = wallClockMillis();
     if (auto r = s->addOrigin(); !r) {
         return makeError(r.error());
@@ -132,6 +135,13 @@ Result<void> Session::addArchive() {
 
 uint16_t Session::originPort() const { return server_ ? server_->port() : 0; }
 
+VideoFramePtr Session::latestVideoFrame() const {
+    std::lock_guard lock(previewMutex_);
+    return latestFrame_;
+}
+
+float Session::latestAudioPeak() const { return audioPeak_.load(std::memory_order_relaxed); }
+
 const std::vector<TrackInfo>& Session::tracks() const { return ladder_->tracks(); }
 
 std::string Session::describeSource() const { return source_->describe(); }
@@ -166,15 +176,27 @@ Result<void> Session::start() {
     }
     started_ = true;
     startTime_ = std::chrono::steady_clock::now();
-    clock_.restart();  // media time 0 is now: sources pace from here
     if (auto r = ladder_->start(*packets_, [this](const Status& s) { fail(s); }); !r) {
         return r;
     }
     packagerThread_ = std::thread([this] { runPackager(); });
 
     capture::SourceCallbacks callbacks;
-    callbacks.onVideo = [this](VideoFramePtr f) { ladder_->pushVideo(f); };
-    callbacks.onAudio = [this](AudioFramePtr f) { ladder_->pushAudio(f); };
+    callbacks.onVideo = [this](VideoFramePtr f) {
+        {
+            std::lock_guard lock(previewMutex_);
+            latestFrame_ = f;
+        }
+        ladder_->pushVideo(f);
+    };
+    callbacks.onAudio = [this](AudioFramePtr f) {
+        float peak = 0.0f;
+        for (float v : f->samples) {
+            peak = std::max(peak, std::fabs(v));
+        }
+        audioPeak_.store(std::min(peak, 1.0f), std::memory_order_relaxed);
+        ladder_->pushAudio(f);
+    };
     callbacks.onEnd = [this] { requestStop(); };
     callbacks.onError = [this](const Status& s) { fail(s); };
     if (auto r = source_->start(std::move(callbacks)); !r) {
