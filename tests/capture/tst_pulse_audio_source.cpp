@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include "test_servers.h"
+
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -53,57 +55,6 @@ double simulate(double ppm, double jitterMs, bool correct, double hours = 1.0) {
     }
     return worst;
 }
-
-/// A pulseaudio daemon owned by the test, with a null sink, in a private runtime folder.
-struct PulseServer {
-    QTemporaryDir dir{QDir::tempPath() + "/tst_pulse-XXXXXX"};
-    QProcess process;
-    QString socket;
-
-    QProcessEnvironment env() const {
-        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
-        e.insert("XDG_RUNTIME_DIR", dir.path());
-        e.insert("HOME", dir.path());
-        e.insert("PULSE_SERVER", "unix:" + socket);
-        return e;
-    }
-    bool start() {
-        socket = dir.path() + "/pulse.sock";
-        process.setProcessEnvironment(env());
-        process.setWorkingDirectory(dir.path());
-        process.start("pulseaudio",
-                      {"--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "-n",
-                       "--system=no", "--use-pid-file=no", "--disable-shm=yes",
-                       "--load=module-native-protocol-unix auth-anonymous=1 socket=" + socket,
-                       "--load=module-null-sink sink_name=podium_null rate=48000"});
-        if (!process.waitForStarted(5000)) {
-            return false;
-        }
-        QDeadlineTimer deadline(15000);
-        while (!deadline.hasExpired()) {  // ready once pactl gets an answer
-            QProcess pactl;
-            pactl.setProcessEnvironment(env());
-            pactl.start("pactl", {"list", "short", "sources"});
-            pactl.waitForFinished(5000);
-            if (pactl.exitCode() == 0 && pactl.readAllStandardOutput().contains("podium_null")) {
-                return true;
-            }
-            if (process.waitForFinished(100)) {
-                return false;
-            }
-        }
-        return false;
-    }
-    ~PulseServer() {
-        if (process.state() != QProcess::NotRunning) {
-            process.terminate();
-            if (!process.waitForFinished(5000)) {
-                process.kill();
-                process.waitForFinished(5000);
-            }
-        }
-    }
-};
 
 struct Collector {
     std::mutex mutex;
@@ -171,8 +122,8 @@ private slots:
             QSKIP("pulseaudio/paplay not installed");
         }
         PulseServer server;
-        QVERIFY2(server.start(), qPrintable(server.process.readAllStandardError()));
-        const std::string address = "unix:" + server.socket.toStdString();
+        QVERIFY2(server.start(), server.errorOutput().constData());
+        const std::string address = server.address().toStdString();
 
         auto devices = listAudioSources(address);
         QVERIFY2(devices, devices ? "" : devices.error().toString().c_str());
@@ -183,7 +134,7 @@ private slots:
         QVERIFY(monitor->isMonitor);
         QCOMPARE(monitor->id(), std::string("pulse:podium_null.monitor"));
 
-        const QString wav = server.dir.path() + "/tone.wav";
+        const QString wav = server.runtimeDir() + "/tone.wav";
         QCOMPARE(QProcess::execute("ffmpeg", {"-v", "error", "-y", "-f", "lavfi", "-i",
                                               "sine=frequency=1000:sample_rate=48000:duration=20",
                                               "-ac", "2", wav}),

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QDir>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -24,6 +26,12 @@ public:
     bool start();
     ~PulseServer();
     [[nodiscard]] QProcessEnvironment env() const;
+    /// "unix:<socket>", what PULSE_SERVER / pa_simple_new take.
+    [[nodiscard]] QString address() const { return "unix:" + socket_; }
+    /// A private folder for the test's files (removed with the server).
+    [[nodiscard]] QString runtimeDir() const { return dir_.path(); }
+    /// What the daemon printed on stderr (for failure messages).
+    QByteArray errorOutput() { return process_.readAllStandardError(); }
 
 private:
     QTemporaryDir dir_{QDir::tempPath() + "/podium-pulse-XXXXXX"};
