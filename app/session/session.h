@@ -83,6 +83,10 @@ public:
     [[nodiscard]] std::string describeSource() const;
     /// The port the embedded origin listens on (0 without an origin).
     [[nodiscard]] uint16_t originPort() const;
+    /// The newest source picture (for a preview; null before the first frame). Any thread.
+    [[nodiscard]] VideoFramePtr latestVideoFrame() const;
+    /// Peak sample magnitude (0..1, linear) of the newest audio frame; 0 without audio.
+    [[nodiscard]] float latestAudioPeak() const;
 
 private:
     explicit Session(SessionConfig config);
@@ -114,6 +118,10 @@ private:
     bool started_ = false;
     bool stopped_ = false;
     std::chrono::steady_clock::time_point startTime_;
+
+    mutable std::mutex previewMutex_;  // guards latestFrame_ only (held for a pointer copy)
+    VideoFramePtr latestFrame_;
+    std::atomic<float> audioPeak_{0.0f};
 };
 
 }  // namespace podium::app

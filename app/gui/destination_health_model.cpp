@@ -1,0 +1,84 @@
+#include "app/gui/destination_health_model.h"
+
+#include <QBrush>
+#include <QColor>
+
+#include "app/gui/problem_text.h"
+
+namespace podium::gui {
+
+void DestinationHealthModel::update(const std::vector<app::SinkState>& sinks) {
+    std::vector<Row> next;
+    for (const auto& s : sinks) {
+        const QString name = QString::fromStdString(s.name);
+        const QString state = QString::fromStdString(s.state);
+        next.push_back(
+            {name, state, describeSinkProblem(name, state, QString::fromStdString(s.lastError))});
+    }
+    if (next.size() != rows_.size()) {
+        beginResetModel();
+        rows_ = std::move(next);
+        endResetModel();
+        return;
+    }
+    rows_ = std::move(next);
+    if (!rows_.empty()) {
+        emit dataChanged(index(0, 0), index(int(rows_.size()) - 1, ColumnCount - 1));
+    }
+}
+
+void DestinationHealthModel::clear() {
+    beginResetModel();
+    rows_.clear();
+    endResetModel();
+}
+
+int DestinationHealthModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(rows_.size());
+}
+
+int DestinationHealthModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant DestinationHealthModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row& r = rows_[size_t(index.row())];
+    if (role == Qt::ForegroundRole && index.column() != Destination && r.state == "failed") {
+        return QBrush(QColor(0xc0, 0x20, 0x20));
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole) {
+        return {};
+    }
+    switch (index.column()) {
+        case Destination:
+            return r.name;
+        case State:
+            return r.state;
+        case Problem:
+            return r.problem;
+        default:
+            return {};
+    }
+}
+
+QVariant DestinationHealthModel::headerData(int section, Qt::Orientation orientation,
+                                            int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+        return {};
+    }
+    switch (section) {
+        case Destination:
+            return tr("Destination");
+        case State:
+            return tr("State");
+        case Problem:
+            return tr("Problem");
+        default:
+            return {};
+    }
+}
+
+}  // namespace podium::gui

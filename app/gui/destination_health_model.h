@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <vector>
+
+#include "app/session/session.h"
+
+namespace podium::gui {
+
+/// Per-destination health while live (archive, local origin, publishing points): its state and
+/// its problem in words. Fed by update() with Session::stats() snapshots. GUI thread only.
+class DestinationHealthModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Destination = 0, State, Problem, ColumnCount };
+
+    using QAbstractTableModel::QAbstractTableModel;
+    void update(const std::vector<app::SinkState>& sinks);
+    void clear();
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row {
+        QString name;
+        QString state;
+        QString problem;
+    };
+    std::vector<Row> rows_;
+};
+
+}  // namespace podium::gui

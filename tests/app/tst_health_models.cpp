@@ -1,0 +1,80 @@
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+#include "app/gui/destination_health_model.h"
+#include "app/gui/rendition_health_model.h"
+
+using podium::gui::DestinationHealthModel;
+using podium::gui::RenditionHealthModel;
+
+namespace {
+podium::app::SessionStats snapshot(double seconds, uint64_t frames, uint64_t bytes,
+                                   uint64_t dropped) {
+    podium::app::SessionStats s;
+    s.elapsedSeconds = seconds;
+    for (const char* id : {"720p", "360p"}) {
+        podium::encoder::RenditionStats r;
+        r.id = id;
+        r.framesEncoded = frames;
+        r.bytesOut = bytes;
+        r.queuedFrames = 1;
+        s.ladder.renditions.push_back(r);
+    }
+    s.ladder.droppedFrames = dropped;
+    return s;
+}
+}  // namespace
+
+class TstHealthModels : public QObject {
+    Q_OBJECT
+private slots:
+    void ratesComeFromSuccessiveSnapshots();
+    void clearForgetsTheLastBroadcast();
+    void destinationsShowProblemsInWords();
+};
+
+void TstHealthModels::ratesComeFromSuccessiveSnapshots() {
+    RenditionHealthModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.update(snapshot(1.0, 30, 125000, 0));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rows()[0].fps, 0.0);  // one snapshot: no rate yet
+    model.update(snapshot(1.5, 45, 250000, 2));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rows()[0].fps, 30.0);     // 15 frames in 0.5 s
+    QCOMPARE(model.rows()[1].kbps, 2000.0);  // 125000 bytes in 0.5 s
+    QCOMPARE(model.index(0, RenditionHealthModel::Fps).data().toString(), QString("30.0"));
+    QCOMPARE(model.index(1, RenditionHealthModel::Bitrate).data().toString(), QString("2000 kb/s"));
+    QCOMPARE(model.index(0, RenditionHealthModel::Dropped).data().toString(), QString("2"));
+    QCOMPARE(
+        model.index(0, RenditionHealthModel::Fps).data(RenditionHealthModel::kValueRole).toDouble(),
+        30.0);
+}
+
+void TstHealthModels::clearForgetsTheLastBroadcast() {
+    RenditionHealthModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.update(snapshot(1.0, 30, 1000, 0));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    model.update(snapshot(0.5, 15, 500, 0));  // a new broadcast restarts its counters
+    QCOMPARE(model.rows()[0].fps, 0.0);
+}
+
+void TstHealthModels::destinationsShowProblemsInWords() {
+    DestinationHealthModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.update({{"origin live", "live", ""}, {"archive /x", "live", ""}});
+    QCOMPARE(model.rowCount(), 2);
+    QVERIFY(model.index(0, DestinationHealthModel::Problem).data().toString().isEmpty());
+    model.update({{"origin live", "live", ""},
+                  {"archive /x", "failed", "Io: write: No space left on device"}});
+    QCOMPARE(model.index(1, DestinationHealthModel::State).data().toString(), QString("failed"));
+    QCOMPARE(model.index(1, DestinationHealthModel::Problem).data().toString(),
+             QString("the archive folder ran out of disk space."));
+    model.update({});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TstHealthModels)
+#include "tst_health_models.moc"
