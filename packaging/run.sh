@@ -8,5 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/packaging/build.sh" >/dev/null
 build="${PODIUM_BUILD_DIR:-$root/build/release}"
 archive="${PODIUM_ARCHIVE_DIR:-$HOME/podium-archive-$(date +%Y%m%d-%H%M%S)}"
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -x "$build/app/gui/podium" ]]; then
+  exec "$build/app/gui/podium" "$@"  # the studio window; its settings pick source and preset
+fi
 exec "$build/app/podium-cli" stream --source testpattern --origin "${PODIUM_ORIGIN:-127.0.0.1:8080}" \
   --archive "$archive" "$@"

@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -20,11 +21,15 @@ namespace podium::gui {
 
 DestinationsPanel::DestinationsPanel(AppSettings& settings, QWidget* parent)
     : QWidget(parent), settings_(settings) {
+    // One tab per kind of destination keeps the column short enough for a laptop screen.
+    auto* tabs = new QTabWidget(this);
+    tabs->setObjectName("destinationTabs");
+    tabs->addTab(buildOrigin(), tr("Local origin"));
+    tabs->addTab(buildArchive(), tr("Archive"));
+    tabs->addTab(buildRemote(), tr("Publishing points"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(buildOrigin());
-    layout->addWidget(buildArchive());
-    layout->addWidget(buildRemote());
+    layout->addWidget(tabs);
     load();
 }
 
@@ -61,9 +66,17 @@ QWidget* DestinationsPanel::buildArchive() {
     archiveRoot_ = new QLineEdit(archive_);
     archiveRoot_->setObjectName("archiveRoot");
     auto* browse = new QPushButton(tr("Choose…"), archive_);
-    auto* row = new QHBoxLayout(archive_);
+    auto* row = new QHBoxLayout;
     row->addWidget(archiveRoot_);
     row->addWidget(browse);
+    auto* column = new QVBoxLayout(archive_);
+    column->addLayout(row);
+    auto* note = new QLabel(tr("Each broadcast gets its own dated folder with an HLS VOD "
+                               "(index.m3u8) of exactly what went out."),
+                            archive_);
+    note->setWordWrap(true);
+    column->addWidget(note);
+    column->addStretch(1);
     connect(archive_, &QGroupBox::toggled, this,
             [this](bool on) { settings_.setArchiveEnabled(on); });
     connect(archiveRoot_, &QLineEdit::textEdited, this,
@@ -80,7 +93,7 @@ QWidget* DestinationsPanel::buildArchive() {
 }
 
 QWidget* DestinationsPanel::buildRemote() {
-    remote_ = new QGroupBox(tr("Publishing points"), this);
+    remote_ = new QGroupBox(tr("Push to remote publishing points while live"), this);
     auto* table = new QTableView(remote_);
     table->setObjectName("destinationTable");
     table->setModel(&model_);

@@ -24,7 +24,8 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* p
     table->verticalHeader()->hide();
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table->setSelectionMode(QAbstractItemView::NoSelection);
-    table->setMaximumHeight(130);
+    table->setMinimumHeight(120);
+    table->setMaximumHeight(150);
     return table;
 }
 }  // namespace

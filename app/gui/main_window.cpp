@@ -121,6 +121,7 @@ void MainWindow::createLogDock() {
     log_->setFont(QFont("monospace"));
     dock->setWidget(log_);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {90}, Qt::Vertical);
     auto* timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::pullLog);
     timer->start(kLogIntervalMs);

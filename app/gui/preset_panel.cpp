@@ -22,7 +22,8 @@ PresetPanel::PresetPanel(QWidget* parent) : QWidget(parent), presets_(encoder::b
     table->verticalHeader()->hide();
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table->setSelectionMode(QAbstractItemView::NoSelection);
-    table->setMaximumHeight(140);
+    table->setMinimumHeight(130);
+    table->setMaximumHeight(150);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(combo_);

@@ -45,7 +45,7 @@ SourcePicker::SourcePicker(QWidget* parent) : QWidget(parent) {
     list_->setGridSize(QSize(128, 92));
     list_->setMovement(QListView::Static);
     list_->setWordWrap(true);
-    list_->setMaximumHeight(200);
+    list_->setMaximumHeight(120);
     auto* refreshButton = new QPushButton(tr("Refresh sources"), this);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
