@@ -1,5 +1,6 @@
 #include "publisher/push/curl_handle.h"
 
+#include <cstdlib>
 #include <mutex>
 
 namespace podium::publisher::push {
@@ -145,6 +146,9 @@ Result<void> applySettings(CURL* curl, const RequestSettings& settings, const st
     set(CURLOPT_URL, url.c_str());
     set(CURLOPT_USERAGENT, settings.userAgent.c_str());
     set(CURLOPT_NOSIGNAL, 1L);
+    if (std::getenv("PODIUM_CURL_VERBOSE")) {
+        set(CURLOPT_VERBOSE, 1L);  // libcurl's trace on stderr, for debugging a destination
+    }
     set(CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_1_1));
     set(CURLOPT_FOLLOWLOCATION, 1L);
     set(CURLOPT_POSTREDIR, long(CURL_REDIR_POST_ALL));

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+
+#include "core/media_time.h"
+#include "publisher/segment.h"
+#include "publisher/sinks/segment_sink.h"
+
+namespace podium::publisher::push {
+
+enum class PushState {
+    Connecting = 1,  ///< first connection not established yet
+    Live,            ///< sending
+    Retrying,        ///< lost the publishing point, reconnecting (backoff)
+    Failed,          ///< stopped for good (permanent error); see lastError
+    Finished,        ///< the stream ended and the publishing point acknowledged it
+};
+
+const char* pushStateName(PushState state);
+
+/// One destination's state for the UI. Sizes in bytes.
+struct PushStatus {
+    PushState state = PushState::Connecting;
+    uint64_t bytesSent = 0;        ///< request bodies handed to the network (resends included)
+    uint64_t bytesQueued = 0;      ///< media waiting in the spool
+    long lastHttpStatus = 0;       ///< 0 = no answer yet
+    uint64_t retries = 0;          ///< reconnects / re-sent requests
+    uint64_t segmentsDropped = 0;  ///< whole segments the spool dropped (destination too slow)
+    std::string lastError;         ///< a sentence for the user; empty when all is well
+};
+
+/// A push sink: a SegmentSink that also reports its destination's PushStatus (any thread).
+class PushSink : public SegmentSink {
+public:
+    [[nodiscard]] virtual PushStatus status() const = 0;
+};
+
+/// Thread-safe holder of a PushStatus (writers: the sink's worker; readers: anyone).
+class StatusBoard {
+public:
+    template <typename F>
+    void update(F&& f) {
+        std::lock_guard lock(mutex_);
+        f(status_);
+    }
+    [[nodiscard]] PushStatus get() const {
+        std::lock_guard lock(mutex_);
+        return status_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    PushStatus status_;
+};
+
+/// Per-track media waiting to be sent, plus the last few sent segments kept for resending after
+/// a reconnect. Bounded by media duration: when the unsent part exceeds `limit`, the oldest
+/// unsent segment is dropped whole (and counted). Not thread-safe (the sink locks around it).
+class SegmentSpool {
+public:
+    SegmentSpool(MediaTime limit, size_t keepSent) : limit_(limit), keepSent_(keepSent) {}
+
+    /// Appends; returns how many segments were dropped to stay within the limit.
+    uint64_t push(SegmentPtr segment);
+    /// The oldest unsent segment, or null.
+    [[nodiscard]] SegmentPtr next() const;
+    /// The oldest unsent segment was sent.
+    void markSent();
+    /// Makes the last `count` sent segments unsent again (resend after a reconnect).
+    void rewind(size_t count);
+    [[nodiscard]] bool idle() const { return cursor_ == items_.size(); }
+    [[nodiscard]] uint64_t bytesUnsent() const;
+
+private:
+    MediaTime limit_;
+    size_t keepSent_;
+    std::deque<SegmentPtr> items_;
+    size_t cursor_ = 0;  ///< index of the first unsent item
+};
+
+}  // namespace podium::publisher::push
