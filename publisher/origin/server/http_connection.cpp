@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "core/log.h"
@@ -115,6 +116,8 @@ void HttpConnection::answer(bool waitExpired) {
     Outcome outcome = shared_->responder.respond(request_, target_, waitExpired);
     if (auto* wait = std::get_if<WaitForChange>(&outcome))
         return park(*wait);
+    if (auto* stream = std::get_if<StreamSegment>(&outcome))
+        return startStream(std::move(*stream));
     send(std::move(std::get<HttpReply>(outcome)));
 }
 
@@ -150,6 +153,8 @@ void HttpConnection::onChannelChanged(uint64_t token) {
         return;  // a stale wake-up
     parked_ = false;
     waiterId_ = 0;  // the channel dropped the waiter when it fired
+    if (streamSegment_)
+        return continueStream();
     answer(false);
 }
 
@@ -160,7 +165,90 @@ void HttpConnection::onWaitTimer(uint64_t token, beast::error_code ec) {
     if (waiterId_ != 0 && waitChannel_)
         waitChannel_->cancelWaiter(waiterId_);
     waiterId_ = 0;
+    if (streamSegment_) {
+        // The header is out: the only honest signal left is a truncated chunked body.
+        logWarning(kLog, "segment stream of " + request_.target + " did not complete in time");
+        return shutdown();
+    }
     answer(true);
+}
+
+void HttpConnection::startStream(StreamSegment stream) {
+    endWait();
+    streamPartsSent_ = 0;
+    streamHeader_.emplace();
+    StreamHeader& res = *streamHeader_;
+    res.version(11);
+    res.result(http::status::ok);
+    res.set(http::field::server, "podium");
+    res.set(http::field::content_type, stream.contentType);
+    res.set(http::field::cache_control, stream.cacheControl);
+    res.set(http::field::access_control_allow_origin, "*");
+    res.set(http::field::access_control_expose_headers, "Content-Length, Content-Type, Date, Age");
+    res.chunked(true);
+    res.keep_alive(keepAlive_);
+    // The whole stream is bounded like a blocking wait: a stalled encoder never pins the socket.
+    waitDeadline_ = std::chrono::steady_clock::now() + stream.maxWait;
+    shared_->stats.waitStarted();
+    streamSegment_ = std::move(stream);
+    streamSerializer_.emplace(res);
+    stream_.expires_after(kWriteTimeout);
+    http::async_write_header(stream_, *streamSerializer_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec)
+                                     return self->shutdown();
+                                 self->continueStream();
+                             });
+}
+
+void HttpConnection::continueStream() {
+    const StreamSegment& stream = *streamSegment_;
+    const ChannelViewPtr view = stream.channel->view();
+    const TrackView* track = view->track(stream.trackId);
+    const StoredSegment* segment = nullptr;
+    if (track) {
+        for (const StoredSegment& s : track->segments) {
+            if (s.sequence == stream.sequence)
+                segment = &s;
+        }
+    }
+    if (!segment)
+        return shutdown();  // evicted or replaced under us: end with a truncated body
+    if (streamPartsSent_ < segment->parts.size())
+        return writeStreamChunk(segment->parts[streamPartsSent_++].bytes);
+    if (segment->isComplete())
+        return finishStream();
+    if (view->ended)
+        return shutdown();
+    park(WaitForChange{stream.channel, view->version, stream.maxWait});
+}
+
+void HttpConnection::writeStreamChunk(Bytes bytes) {
+    streamChunk_ = std::move(bytes);
+    shared_->stats.addBytesOut(streamChunk_->size());
+    stream_.expires_after(kWriteTimeout);
+    asio::async_write(stream_,
+                      http::make_chunk(asio::const_buffer(streamChunk_->data(), streamChunk_->size())),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          self->streamChunk_.reset();
+                          if (ec)
+                              return self->shutdown();
+                          self->continueStream();
+                      });
+}
+
+void HttpConnection::finishStream() {
+    stream_.expires_after(kWriteTimeout);
+    asio::async_write(stream_, http::make_chunk_last(),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          self->endWait();
+                          self->streamSegment_.reset();
+                          self->streamSerializer_.reset();
+                          self->streamHeader_.reset();
+                          if (ec || !self->keepAlive_)
+                              return self->shutdown();
+                          self->readHeader();
+                      });
 }
 
 void HttpConnection::endWait() {
@@ -219,6 +307,7 @@ void HttpConnection::onWritten(beast::error_code ec, bool close) {
 
 void HttpConnection::shutdown() {
     endWait();
+    streamSegment_.reset();
     ingest_.reset();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);

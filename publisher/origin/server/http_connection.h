@@ -10,6 +10,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/span_body.hpp>
@@ -46,6 +48,10 @@ private:
     void onWaitTimer(uint64_t token, boost::beast::error_code ec);
     void endWait();
     void send(HttpReply reply);
+    void startStream(StreamSegment stream);
+    void continueStream();
+    void writeStreamChunk(Bytes bytes);
+    void finishStream();
     void onWritten(boost::beast::error_code ec, bool close);
     void shutdown();
 
@@ -71,6 +77,15 @@ private:
     uint64_t waitToken_ = 0;  ///< bumps on every park; stale wake-ups compare it
     bool parked_ = false;
     std::optional<std::chrono::steady_clock::time_point> waitDeadline_;
+
+    // An in-progress segment being streamed as chunks (LL-DASH).
+    using StreamHeader = boost::beast::http::response<boost::beast::http::empty_body>;
+    using StreamSerializer = boost::beast::http::response_serializer<boost::beast::http::empty_body>;
+    std::optional<StreamSegment> streamSegment_;
+    std::optional<StreamHeader> streamHeader_;
+    std::optional<StreamSerializer> streamSerializer_;
+    std::size_t streamPartsSent_ = 0;
+    Bytes streamChunk_;  ///< keeps the chunk being written alive
 
     // The response being written: Beast's message and the reply that owns its body bytes.
     std::optional<Response> response_;

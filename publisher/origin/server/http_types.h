@@ -51,7 +51,21 @@ struct WaitForChange {
     std::chrono::milliseconds maxWait{0};
 };
 
-using Outcome = std::variant<HttpReply, WaitForChange>;
+/// "Stream this in-progress segment" (LL-DASH, PROTOCOLS checkpoint 39): the connection sends
+/// the segment's CMAF chunks as HTTP/1.1 chunks the moment each one is cut, and ends the body
+/// when the segment completes. The body is byte-identical to the finished segment. If the
+/// segment does not complete within `maxWait`, the connection is closed (a truncated chunked
+/// body the client sees as an error and retries).
+struct StreamSegment {
+    std::shared_ptr<Channel> channel;
+    std::string trackId;
+    int64_t sequence = 0;
+    std::string contentType;
+    std::string cacheControl;
+    std::chrono::milliseconds maxWait{0};
+};
+
+using Outcome = std::variant<HttpReply, WaitForChange, StreamSegment>;
 
 /// A small text reply ("404 not found\n").
 inline HttpReply textReply(int status, std::string text,

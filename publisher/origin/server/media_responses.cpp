@@ -66,7 +66,7 @@ Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
     if (auto* r = std::get_if<InitRoute>(&route))
         return init(*r);
     if (auto* r = std::get_if<SegmentRoute>(&route))
-        return segment(*r, waitExpired);
+        return segment(*r, waitExpired, request.method == HttpMethod::Get);
     if (auto* r = std::get_if<PartRoute>(&route))
         return part(*r, waitExpired);
     if (auto* r = std::get_if<DashMpdRoute>(&route))
@@ -134,7 +134,7 @@ Outcome OriginResponder::init(const InitRoute& r) const {
     return bytesReply(std::move(bytes), mediaType(*track), kImmutable);
 }
 
-Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired) const {
+Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired, bool canStream) const {
     auto channel = store_.find(r.channel);
     if (!channel)
         return textReply(404, "no such channel\n");
@@ -145,12 +145,16 @@ Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired) const 
     const StoredSegment* s = findSegment(*track, r.sequence);
     if (s && s->isComplete())
         return bytesReply(s->bytes, mediaType(*track), kImmutable);
-    // The segment being built, or the next one: wait for it (low-latency DASH asks early).
+    // The segment being built: stream its chunks as they are cut (low-latency DASH asks for the
+    // live-edge segment early). The next one: wait until it opens, then stream it.
     const bool upcoming = s != nullptr || (r.sequence == nextSequence(*track));
     if (!upcoming || view->ended)
         return textReply(404, "no such segment\n");
     if (waitExpired)
         return unavailable();
+    if (s && canStream)
+        return StreamSegment{channel, r.track, r.sequence, mediaType(*track), kImmutable,
+                             maxWaitFor(*view)};
     return WaitForChange{channel, view->version, maxWaitFor(*view)};
 }
 

@@ -29,7 +29,7 @@ private:
     Outcome multivariant(const MultivariantRoute& r) const;
     Outcome mediaPlaylist(const MediaPlaylistRoute& r, const RouteQuery& q, bool waitExpired) const;
     Outcome init(const InitRoute& r) const;
-    Outcome segment(const SegmentRoute& r, bool waitExpired) const;
+    Outcome segment(const SegmentRoute& r, bool waitExpired, bool canStream) const;
     Outcome part(const PartRoute& r, bool waitExpired) const;
     Outcome dash(const DashMpdRoute& r, const HttpRequest& request) const;
     Outcome smoothManifest(const SmoothManifestRoute& r) const;

@@ -154,6 +154,7 @@ private slots:
     void blockingReloadBadRequests_data();
     void blockingReloadBadRequests();
     void preloadHintPartWaits();
+    void inProgressSegmentStreamsItsPartsAsTheyAreCut();
     void ingestCredentials();
     void badIngestKeepsOthersServing();
     void passcode();
@@ -314,6 +315,30 @@ void TstOriginServer::preloadHintPartWaits() {
     QCOMPARE(r.body, text(feed_->lastPartBytes()));
     // Two parts ahead is not a hint: no wait.
     QCOMPARE(client.get("/live/ug/720p/part_2_3.m4s").status, 404);
+}
+
+// LL-DASH asks for the live-edge segment before it is complete: the origin answers at once
+// and sends each CMAF chunk as an HTTP chunk when it is cut; the body equals the finished
+// segment byte for byte, and the connection stays usable afterwards.
+void TstOriginServer::inProgressSegmentStreamsItsPartsAsTheyAreCut() {
+    startServer();
+    TestClient client(server_->port());
+    QVERIFY(client.send("GET", "/live/ug/720p/seg_2.m4s"));  // segment 2 has 1 of 4 parts
+    QTRY_COMPARE_WITH_TIMEOUT(server_->metrics().waitingRequests, uint64_t(1), 10000);
+    std::thread writer([&] {
+        feed_->addPart();
+        feed_->addPart();
+        feed_->addPart();  // completes segment 2
+    });
+    writer.join();
+    const HttpResult r = client.receive();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.header("transfer-encoding"), std::string("chunked"));
+    QCOMPARE(r.body, text(feed_->lastSegmentBytes()));
+    QTRY_COMPARE_WITH_TIMEOUT(server_->metrics().waitingRequests, uint64_t(0), 10000);
+    const HttpResult again = client.get("/live/ug/720p/seg_2.m4s");
+    QCOMPARE(again.status, 200);
+    QCOMPARE(again.body, r.body);
 }
 
 void TstOriginServer::ingestCredentials() {
