@@ -150,7 +150,23 @@ Result<std::vector<uint8_t>> buildSmoothHeader(const InitSegment& init) {
     return out.take();
 }
 
+namespace {
+
+Result<std::vector<uint8_t>> mergeFragments(const Segment& segment, bool isVideo, bool tfxd);
+
+}  // namespace
+
 Result<std::vector<uint8_t>> buildSmoothFragment(const Segment& segment, bool isVideo) {
+    return mergeFragments(segment, isVideo, true);
+}
+
+Result<std::vector<uint8_t>> mergeSegmentFragments(const Segment& segment, bool isVideo) {
+    return mergeFragments(segment, isVideo, false);
+}
+
+namespace {
+
+Result<std::vector<uint8_t>> mergeFragments(const Segment& segment, bool isVideo, bool withTfxd) {
     const std::span<const uint8_t> bytes(segment.bytes);
     const std::string where = "segment " + std::to_string(segment.number);
     auto boxes = mp4::BoxReader::parse(bytes);
@@ -198,7 +214,7 @@ Result<std::vector<uint8_t>> buildSmoothFragment(const Segment& segment, bool is
                 out.writeI32(int32_t(s.fields.compositionOffset));
             }
         }
-        {
+        if (withTfxd) {
             mp4::BoxScope tfxd = out.beginUuidBox(kTfxdUuid);
             out.writeU32(0x01000000);  // version 1, flags 0
             out.writeU64(uint64_t(segment.start.value));
@@ -215,5 +231,7 @@ Result<std::vector<uint8_t>> buildSmoothFragment(const Segment& segment, bool is
     }
     return out.take();
 }
+
+}  // namespace
 
 }  // namespace podium::publisher::push

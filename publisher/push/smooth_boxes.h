@@ -37,4 +37,8 @@ Result<std::vector<uint8_t>> buildSmoothHeader(const InitSegment& init);
 /// no styp, no tfrf (the server adds lookahead). Errors: Parse on unreadable segment bytes.
 Result<std::vector<uint8_t>> buildSmoothFragment(const Segment& segment, bool isVideo);
 
+/// The same merge without tfxd: one CMAF fragment (moof + mdat) for the whole segment, for
+/// receivers that store one fragment per segment (DASH-IF ingest). Pure.
+Result<std::vector<uint8_t>> mergeSegmentFragments(const Segment& segment, bool isVideo);
+
 }  // namespace podium::publisher::push
