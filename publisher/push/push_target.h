@@ -40,6 +40,8 @@ struct PushOptions {
     /// A request that moves fewer than `lowSpeedBytes` per second for this long is aborted.
     std::chrono::milliseconds stallTimeout{10000};
     long lowSpeedBytes = 1;
+    /// Nominal segment duration (the preset's): HLS/DASH PUT target duration.
+    std::chrono::milliseconds segmentDuration{2000};
     int windowSegments = 6;    ///< HLS/DASH PUT: segments kept in the playlists
     int forbiddenRetries = 3;  ///< CMAF: 403 answers tolerated before the track stops
     std::string userAgent = "Podium/0.1";

@@ -1,0 +1,144 @@
+#include "publisher/push/hls_dash_put.h"
+
+#include "core/clock.h"
+#include "publisher/manifest/dash_mpd.h"
+#include "publisher/manifest/hls_live.h"
+
+namespace podium::publisher::push {
+
+namespace {
+
+constexpr int64_t kDeleteMargin = 2;  // segments kept on the server past the window
+
+std::span<const uint8_t> asBytes(const std::string& text) {
+    return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+}  // namespace
+
+HlsDashPut::HlsDashPut(PushTarget target, PushOptions options)
+    : RequestPush(std::move(target), std::move(options)) {}
+
+std::string HlsDashPut::name() const {
+    return std::string(protocolName(target_.protocol)) + " " + target_.url;
+}
+
+Result<void> HlsDashPut::open(const std::vector<TrackInfo>& tracks) {
+    origin::ChannelConfig config;
+    config.name = "push";
+    config.segmentTarget = MediaTime{options_.segmentDuration.count(), 1000};
+    config.partTarget = MediaTime{0, 1000};
+    config.dvrWindow =
+        MediaTime{options_.segmentDuration.count() * std::max(1, options_.windowSegments), 1000};
+    config.availabilityStartMs = wallClockMillis();
+    channel_ = std::make_shared<origin::Channel>(config);
+    channel_->setTracks(tracks);
+    for (const auto& t : tracks) {
+        lastTrackIndex_ = std::max(lastTrackIndex_, t.trackIndex);
+    }
+    return RequestPush::open(tracks);
+}
+
+Result<void> HlsDashPut::putText(const std::string& url, const std::string& text,
+                                 const std::string& type) {
+    auto r = request("PUT", url, asBytes(text), type);
+    return r ? ok() : makeError(r.error());
+}
+
+Result<void> HlsDashPut::sendHeader(TrackState& track, const std::string& baseUrl) {
+    auto r =
+        request("PUT", baseUrl + "/" + track.info.id + "/init.mp4", track.init->bytes, "video/mp4");
+    if (!r) {
+        return makeError(r.error());
+    }
+    channel_->setInit(track.init);
+    return ok();
+}
+
+Result<void> HlsDashPut::putPlaylist(const origin::ChannelView& view, const std::string& trackId,
+                                     const std::string& baseUrl) {
+    const origin::TrackView* tv = view.track(trackId);
+    if (!tv) {
+        return ok();
+    }
+    manifest::LlHlsOptions plain;
+    plain.lowLatency = false;
+    // A plain web server cannot hold blocking reloads: drop the origin's SERVER-CONTROL line.
+    std::string text = manifest::renderLiveMediaPlaylist(view, *tv, plain);
+    if (const auto at = text.find("#EXT-X-SERVER-CONTROL:"); at != std::string::npos) {
+        text.erase(at, text.find('\n', at) + 1 - at);
+    }
+    return putText(baseUrl + "/" + trackId + "/index.m3u8", text, "application/vnd.apple.mpegurl");
+}
+
+Result<void> HlsDashPut::putManifests(const origin::ChannelView& view, const std::string& baseUrl) {
+    if (auto r = putText(baseUrl + "/index.m3u8", manifest::renderLiveMultivariant(view),
+                         "application/vnd.apple.mpegurl");
+        !r) {
+        return r;
+    }
+    manifest::DashOptions dash;
+    dash.timeUrl.clear();  // a plain web server has no time endpoint
+    return putText(baseUrl + "/index.mpd", manifest::renderDashMpd(view, wallClockMillis(), dash),
+                   "application/dash+xml");
+}
+
+Result<void> HlsDashPut::deleteEvicted(const origin::ChannelView& view, const std::string& trackId,
+                                       const std::string& baseUrl) {
+    const origin::TrackView* tv = view.track(trackId);
+    auto& numbers = uploaded_[trackId];
+    if (!tv || tv->segments.empty()) {
+        return ok();
+    }
+    const int64_t first = tv->segments.front().sequence;
+    while (!numbers.empty() && numbers.front() < first - kDeleteMargin) {
+        const std::string url =
+            baseUrl + "/" + trackId + "/seg_" + std::to_string(numbers.front()) + ".m4s";
+        auto r = request("DELETE", url, {}, {});
+        if (!r && r.error().code() != ErrorCode::NotFound) {
+            return makeError(r.error());
+        }
+        numbers.pop_front();
+    }
+    return ok();
+}
+
+Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segment,
+                                     const std::string& baseUrl) {
+    const std::string id = track.info.id;
+    auto r = request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(segment->number) + ".m4s",
+                     segment->bytes, "video/iso.segment");
+    if (!r) {
+        return makeError(r.error());
+    }
+    auto& numbers = uploaded_[id];
+    if (numbers.empty() || numbers.back() < segment->number) {
+        numbers.push_back(segment->number);
+        channel_->addSegment(segment);
+    }
+    const auto view = channel_->view();
+    if (auto p = putPlaylist(*view, id, baseUrl); !p) {
+        return p;
+    }
+    if (track.info.trackIndex == lastTrackIndex_) {
+        if (auto m = putManifests(*view, baseUrl); !m) {
+            return m;
+        }
+    }
+    return deleteEvicted(*view, id, baseUrl);
+}
+
+Result<void> HlsDashPut::sendEnd(const std::string& baseUrl) {
+    channel_->end();
+    const auto view = channel_->view();
+    for (const auto& t : view->tracks) {
+        if (t.init) {
+            if (auto p = putPlaylist(*view, t.info.id, baseUrl); !p) {
+                return p;
+            }
+        }
+    }
+    return putManifests(*view, baseUrl);
+}
+
+}  // namespace podium::publisher::push

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "publisher/origin/channel.h"
+#include "publisher/push/request_push.h"
+
+namespace podium::publisher::push {
+
+/// DASH-IF Interface-2: a complete live HLS + DASH presentation PUT to a plain WebDAV-style web
+/// server (nginx dav), in the archive's layout under the target URL:
+///   <url>/<track>/init.mp4, <url>/<track>/seg_<n>.m4s, <url>/<track>/index.m3u8,
+///   <url>/index.m3u8 (multivariant), <url>/index.mpd.
+/// Playlists are rendered by publisher/manifest from a local origin::Channel fed with what was
+/// uploaded (a window of PushOptions::windowSegments segments; plain live HLS, no parts); a
+/// media playlist is PUT only after its segment, the multivariant and MPD after every round of
+/// segments. Segments that left the window (plus a margin of 2 for late players) are DELETEd.
+/// At the end every playlist is PUT again with ENDLIST and the MPD becomes static.
+/// Threading and reactions: RequestPush.
+class HlsDashPut final : public RequestPush {
+public:
+    HlsDashPut(PushTarget target, PushOptions options);
+    ~HlsDashPut() override { stopWorker(); }
+
+    [[nodiscard]] std::string name() const override;
+    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+
+private:
+    Result<void> sendHeader(TrackState& track, const std::string& baseUrl) override;
+    Result<void> sendSegment(TrackState& track, const SegmentPtr& segment,
+                             const std::string& baseUrl) override;
+    Result<void> sendEnd(const std::string& baseUrl) override;
+
+    Result<void> putText(const std::string& url, const std::string& text, const std::string& type);
+    Result<void> putPlaylist(const origin::ChannelView& view, const std::string& trackId,
+                             const std::string& baseUrl);
+    Result<void> putManifests(const origin::ChannelView& view, const std::string& baseUrl);
+    Result<void> deleteEvicted(const origin::ChannelView& view, const std::string& trackId,
+                               const std::string& baseUrl);
+
+    std::shared_ptr<origin::Channel> channel_;
+    std::map<std::string, std::deque<int64_t>> uploaded_;  ///< segment numbers per track (worker)
+    int lastTrackIndex_ = 0;
+};
+
+}  // namespace podium::publisher::push

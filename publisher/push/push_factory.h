@@ -1,0 +1,17 @@
+#pragma once
+
+#include <memory>
+
+#include "core/status.h"
+#include "publisher/push/push_status.h"
+#include "publisher/push/push_target.h"
+
+namespace podium::publisher::push {
+
+/// The push sink for `target.protocol`: SmoothPush, CmafIngestPush or HlsDashPut (Hls and Dash
+/// both upload the HLS playlists and the MPD). Add it to the SinkFanout with
+/// SinkQueuePolicy::dropOldestSegment(); keep a raw pointer for status(). Any thread.
+Result<std::unique_ptr<PushSink>> makePushSink(const PushTarget& target,
+                                               const PushOptions& options);
+
+}  // namespace podium::publisher::push
