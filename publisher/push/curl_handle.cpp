@@ -1,5 +1,7 @@
 #include "publisher/push/curl_handle.h"
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <mutex>
 
@@ -62,6 +64,15 @@ Status curlError(CURLcode code) {
             return {ErrorCode::Unavailable,
                     "the connection to the publishing point failed" + detail};
     }
+}
+
+int setSocketOptions(void* user, curl_socket_t fd, curlsocktype purpose) {
+    const auto* settings = static_cast<const RequestSettings*>(user);
+    if (purpose == CURLSOCKTYPE_IPCXN && settings->sendBufferBytes > 0) {
+        const int size = settings->sendBufferBytes;
+        (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    }
+    return CURL_SOCKOPT_OK;
 }
 
 size_t collectBody(char* data, size_t size, size_t count, void* user) {
@@ -131,6 +142,7 @@ RequestSettings RequestSettings::from(const PushTarget& target, const PushOption
     s.connectTimeout = options.connectTimeout;
     s.stallTimeout = options.stallTimeout;
     s.lowSpeedBytes = options.lowSpeedBytes;
+    s.sendBufferBytes = options.sendBufferBytes;
     s.userAgent = options.userAgent;
     return s;
 }
@@ -156,6 +168,10 @@ Result<void> applySettings(CURL* curl, const RequestSettings& settings, const st
     set(CURLOPT_CONNECTTIMEOUT_MS, long(settings.connectTimeout.count()));
     set(CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytes);
     set(CURLOPT_LOW_SPEED_TIME, long(std::max<int64_t>(1, settings.stallTimeout.count() / 1000)));
+    if (settings.sendBufferBytes > 0) {
+        set(CURLOPT_SOCKOPTFUNCTION, setSocketOptions);
+        set(CURLOPT_SOCKOPTDATA, const_cast<RequestSettings*>(&settings));
+    }
     set(CURLOPT_SSLVERSION, long(CURL_SSLVERSION_TLSv1_2));
     if (!settings.caFile.empty()) {
         set(CURLOPT_CAINFO, settings.caFile.c_str());

@@ -62,6 +62,7 @@ struct RequestSettings {
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds stallTimeout{10000};  ///< below lowSpeedBytes/s for this long
     long lowSpeedBytes = 1;
+    int sendBufferBytes = 0;  ///< SO_SNDBUF; 0 = the system's
     std::string userAgent = "Podium/0.1";
 
     static RequestSettings from(const PushTarget& target, const PushOptions& options);

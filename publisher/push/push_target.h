@@ -40,6 +40,9 @@ struct PushOptions {
     /// A request that moves fewer than `lowSpeedBytes` per second for this long is aborted.
     std::chrono::milliseconds stallTimeout{10000};
     long lowSpeedBytes = 1;
+    /// SO_SNDBUF of each connection in bytes; 0 = the system's (autotuned, up to megabytes).
+    /// A small buffer makes a slow destination's backlog show (and drop) in the spool.
+    int sendBufferBytes = 0;
     /// Nominal segment duration (the preset's): HLS/DASH PUT target duration.
     std::chrono::milliseconds segmentDuration{2000};
     int windowSegments = 6;    ///< HLS/DASH PUT: segments kept in the playlists

@@ -56,8 +56,11 @@ struct Rendition {
 };
 
 /// `seconds` of 30 fps video per rendition (1 s segments: an IDR each second) and, with
-/// `audio`, 48 kHz stereo AAC, packaged exactly as a session does.
-inline TestStream makeStream(int seconds, const std::vector<Rendition>& renditions, bool audio) {
+/// `audio`, 48 kHz stereo AAC, packaged exactly as a session does. `noise` makes every frame
+/// random so that x264 really spends the bitrate.
+inline TestStream makeStream(int seconds, const std::vector<Rendition>& renditions, bool audio,
+                             bool noise = false) {
+    uint32_t rng = 12345;
     TestStream out;
     std::vector<std::unique_ptr<encoder::X264Encoder>> video;
     for (size_t i = 0; i < renditions.size(); ++i) {
@@ -107,7 +110,9 @@ inline TestStream makeStream(int seconds, const std::vector<Rendition>& renditio
             VideoFrame frame = VideoFrame::makeI420(renditions[i].width, renditions[i].height);
             for (int y = 0; y < frame.height; ++y) {
                 for (int x = 0; x < frame.width; ++x) {
-                    frame.plane(0)[y * frame.width + x] = uint8_t((x + y + 4 * f) & 0xff);
+                    rng = rng * 1664525u + 1013904223u;
+                    frame.plane(0)[y * frame.width + x] =
+                        noise ? uint8_t(rng >> 24) : uint8_t((x + y + 4 * f) & 0xff);
                 }
             }
             frame.pts = pts;
