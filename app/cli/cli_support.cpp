@@ -66,6 +66,15 @@ std::string formatStatusLine(const app::SessionStats& now, const app::SessionSta
     line += buf;
     for (const auto& sink : now.sinks) {
         line += " | " + sink.name + " " + sink.state;
+        if (sink.lastHttpStatus != 0) {
+            line += " (HTTP " + std::to_string(sink.lastHttpStatus) + ")";
+        }
+        if (sink.segmentsDropped != 0) {
+            line += ", " + std::to_string(sink.segmentsDropped) + " segments dropped";
+        }
+        if (sink.state != "live" && !sink.lastError.empty()) {
+            line += ": " + sink.lastError;
+        }
     }
     return line;
 }

@@ -49,6 +49,10 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     config.sourceOptions.pacing = capture::Pacing::RealTime;
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
+    for (const auto& target : parser.values("publish")) {
+        config.publish.push_back(target.toStdString());
+    }
+    config.publishToken = parser.value("publish-token").toStdString();
     if (parser.isSet("origin") || parser.isSet("share")) {
         auto listen = parseListenAddress(
             parser.isSet("origin") ? parser.value("origin").toStdString() : "8080",
@@ -117,8 +121,13 @@ int runStream(const QStringList& args) {
         {"share", "Share the origin on the LAN (listen on all interfaces)."},
         {"channel", "Channel name on the origin (default \"live\").", "NAME", "live"},
         {"view-passcode", "Viewers need CODE to watch.", "CODE"},
-        {"publish-token", "Token other encoders need to publish into the origin "
-                          "(default: a random one, printed).", "TOKEN"},
+        {"publish", "Push to a publishing point: [smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]. "
+                    "Repeat for several. Without a prefix, a URL with .isml is Smooth ingest, "
+                    "any other CMAF ingest. Credentials: URL userinfo or --publish-token.",
+         "[PROTOCOL=]URL"},
+        {"publish-token", "Publish token: sent to --publish targets whose URL has no "
+                          "credentials, and required from encoders publishing into --origin "
+                          "(default there: a random one, printed).", "TOKEN"},
         {"dvr", "Seconds of the live window the origin keeps (default 60).", "SECONDS", "60"},
         {"duration", "Stop after SECONDS (default: until Ctrl-C).", "SECONDS"},
     });
@@ -146,6 +155,9 @@ int runStream(const QStringList& args) {
                 config->preset.name.c_str(), describeLadder(config->preset).c_str());
     if (!config->archiveDir.empty()) {
         std::printf("archive: %s/index.m3u8\n", config->archiveDir.c_str());
+    }
+    for (const auto& target : config->publish) {
+        std::printf("publish: %s\n", target.c_str());
     }
     if (config->origin.enabled) {
         printOrigin(config->origin, (*session)->originPort());

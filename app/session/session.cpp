@@ -10,6 +10,7 @@
 #include "publisher/mp4/packager.h"
 #include "publisher/origin/origin_sink.h"
 #include "publisher/origin/server/origin_server.h"
+#include "publisher/push/push_factory.h"
 
 namespace podium::app {
 
@@ -85,6 +86,9 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     if (auto r = s->addArchive(); !r) {
         return makeError(r.error());
     }
+    if (auto r = s->addPushTargets(); !r) {
+        return makeError(r.error());
+    }
     s->counter_ = std::make_unique<SegmentCounter>(*s->fanout_);
     s->packager_ = std::make_unique<publisher::Packager>(s->ladder_->tracks(),
                                                          s->ladder_->schedule(), *s->counter_);
@@ -131,6 +135,32 @@ Result<void> Session::addArchive() {
     archive.targetDurationSeconds = static_cast<int>(std::ceil(config_.preset.segmentSeconds));
     return fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive),
                             publisher::SinkQueuePolicy::lossless());
+}
+
+Result<void> Session::addPushTargets() {
+    publisher::push::PushOptions options;
+    options.segmentDuration = std::chrono::milliseconds(
+        static_cast<int64_t>(config_.preset.segmentSeconds * 1000.0));
+    options.sendBufferBytes = 256 * 1024;  // a slow destination shows up in its own spool
+    for (const auto& spec : config_.publish) {
+        auto target = publisher::push::PushTarget::parse(spec, config_.publishToken);
+        if (!target) {
+            return makeError(target.error().withContext("--publish " + spec));
+        }
+        auto sink = publisher::push::makePushSink(*target, options);
+        if (!sink) {
+            return makeError(sink.error().withContext("--publish " + spec));
+        }
+        pushSinks_.push_back(sink->get());
+        // A slow or dead destination loses whole segments on its own queue, nobody else does.
+        auto added = fanout_->addSink(std::move(*sink),
+                                      publisher::SinkQueuePolicy::dropOldestSegment(64));
+        if (!added) {
+            pushSinks_.pop_back();
+            return makeError(added.error());
+        }
+    }
+    return ok();
 }
 
 uint16_t Session::originPort() const { return server_ ? server_->port() : 0; }
@@ -261,8 +291,27 @@ SessionStats Session::stats() const {
     s.ladder = ladder_->stats();
     s.segmentsOut = counter_->segments();
     for (const auto& sink : fanout_->stats()) {
-        s.sinks.push_back(SinkState{sink.name, stateName(sink.state),
-                                    sink.lastError ? sink.lastError->toString() : std::string()});
+        SinkState state{sink.name, stateName(sink.state),
+                        sink.lastError ? sink.lastError->toString() : std::string()};
+        state.bytesQueued = sink.bytesQueued;
+        state.segmentsDropped = sink.segmentsDropped;
+        for (const auto* push : pushSinks_) {
+            if (push->name() != sink.name) {
+                continue;
+            }
+            const auto status = push->status();
+            if (sink.state == publisher::SinkState::Live) {
+                state.state = publisher::push::pushStateName(status.state);
+            }
+            if (!status.lastError.empty()) {
+                state.lastError = status.lastError;
+            }
+            state.bytesQueued += status.bytesQueued;
+            state.segmentsDropped += status.segmentsDropped;
+            state.lastHttpStatus = status.lastHttpStatus;
+            state.retries = status.retries;
+        }
+        s.sinks.push_back(std::move(state));
     }
     return s;
 }

@@ -21,6 +21,9 @@ namespace origin {
 class OriginServer;
 class SegmentStore;
 }  // namespace origin
+namespace push {
+class PushSink;
+}  // namespace push
 }  // namespace podium::publisher
 
 namespace podium::app {
@@ -44,12 +47,20 @@ struct SessionConfig {
     encoder::LadderOptions ladder;
     std::string archiveDir;  ///< empty: no archive
     OriginOptions origin;
+    /// Remote publishing points: "[smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]" each.
+    std::vector<std::string> publish;
+    /// Credential for `publish` targets whose URL carries none (Bearer, or "user:password").
+    std::string publishToken;
 };
 
 struct SinkState {
     std::string name;
-    std::string state;  ///< "live", "failed", "finished"
-    std::string lastError;
+    std::string state;      ///< "live", "failed", "finished"; push: "connecting", "retrying"...
+    std::string lastError;  ///< in words
+    uint64_t bytesQueued = 0;      ///< waiting for this destination
+    uint64_t segmentsDropped = 0;  ///< whole segments lost on this destination only
+    long lastHttpStatus = 0;       ///< push destinations; 0 = none yet
+    uint64_t retries = 0;          ///< push destinations
 };
 
 struct SessionStats {
@@ -93,6 +104,7 @@ private:
     void runPackager() noexcept;
     Result<void> addOrigin();
     Result<void> addArchive();
+    Result<void> addPushTargets();
     void fail(const Status& status);
 
     class SegmentCounter;
@@ -107,6 +119,7 @@ private:
     std::unique_ptr<publisher::SinkFanout> fanout_;
     std::unique_ptr<publisher::origin::OriginServer> server_;
     std::unique_ptr<SegmentCounter> counter_;
+    std::vector<const publisher::push::PushSink*> pushSinks_;  ///< owned by fanout_
     int64_t wallClockAnchorMs_ = 0;
     std::unique_ptr<publisher::Packager> packager_;
     std::thread packagerThread_;

@@ -6,6 +6,10 @@
 
 namespace podium::publisher::push {
 
+namespace {
+constexpr std::chrono::milliseconds kUnreachableGrace{2000};
+}  // namespace
+
 using Clock = std::chrono::steady_clock;
 
 RequestPush::RequestPush(PushTarget target, PushOptions options)
@@ -72,10 +76,15 @@ Result<void> RequestPush::deliver(const SinkItem& item) {
 }
 
 Result<void> RequestPush::close() {
+    const bool retryingAtClose = status().state == PushState::Retrying;
     std::unique_lock lock(mutex_);
     ending_ = true;
     cv_.notify_all();
-    const auto deadline = options_.connectTimeout + options_.stallTimeout + std::chrono::seconds(5);
+    // A reachable destination gets time to drain; one that is unreachable right now gets one
+    // more reconnect attempt, so a dead publishing point never holds up the end of a broadcast.
+    const auto deadline = retryingAtClose ? kUnreachableGrace
+                                          : options_.connectTimeout + options_.stallTimeout +
+                                                std::chrono::seconds(5);
     const bool finished = cv_.wait_for(lock, deadline, [&] { return endSent_; });
     stop_ = true;
     cv_.notify_all();

@@ -8,6 +8,10 @@
 
 namespace podium::publisher::push {
 
+namespace {
+constexpr std::chrono::milliseconds kUnreachableGrace{2000};
+}  // namespace
+
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -139,10 +143,15 @@ Result<void> SmoothPush::close() {
     if (!multi_) {
         return ok();
     }
+    const bool retryingAtClose = status().state == PushState::Retrying;
     std::unique_lock lock(mutex_);
     ending_ = true;
     curl_multi_wakeup(multi_->get());
-    const auto deadline = options_.connectTimeout + options_.stallTimeout + std::chrono::seconds(5);
+    // A reachable destination gets time to drain; one that is unreachable right now gets one
+    // more reconnect attempt, so a dead publishing point never holds up the end of a broadcast.
+    const auto deadline = retryingAtClose ? kUnreachableGrace
+                                          : options_.connectTimeout + options_.stallTimeout +
+                                                std::chrono::seconds(5);
     const bool finished = doneCv_.wait_for(lock, deadline, [&] {
         return std::all_of(tracks_.begin(), tracks_.end(),
                            [](const auto& t) { return t->done || t->error; });
