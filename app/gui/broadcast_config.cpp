@@ -98,9 +98,22 @@ Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings) {
     if (auto r = addArchive(settings, config); !r) {
         return makeError(r.error());
     }
-    // Issue #4 (remote publishing) is not in SessionConfig yet: settings.destinations() are
-    // kept and shown, and get mapped into the session's push targets here once it has them.
+    for (const RemoteDestination& d : settings.destinations()) {
+        if (d.enabled) {
+            config.publish.push_back(pushSpec(d));
+        }
+    }
     return config;
+}
+
+std::string pushSpec(const RemoteDestination& destination) {
+    QUrl url(destination.url);
+    if (!destination.username.isEmpty() || !destination.password.isEmpty()) {
+        url.setUserName(destination.username);
+        url.setPassword(destination.password);
+    }
+    return (protocolName(destination.protocol).toLower() + "=" + url.toString(QUrl::FullyEncoded))
+        .toStdString();
 }
 
 QString viewerUrl(const app::OriginOptions& origin, uint16_t port) {

@@ -2,6 +2,7 @@
 
 #include <QString>
 
+#include "app/gui/remote_destination.h"
 #include "app/session/session.h"
 #include "core/status.h"
 
@@ -11,9 +12,13 @@ class AppSettings;
 
 /// Assembles the SessionConfig a Start needs from the settings: source, preset, the local
 /// origin (127.0.0.1, or 0.0.0.0 when sharing on the LAN; a busy port becomes 0 = any free
-/// port), and a fresh dated archive folder under the archive root. Errors name the setting.
+/// port), a fresh dated archive folder under the archive root, and the enabled remote
+/// publishing points. Errors name the setting.
 /// GUI thread (reads AppSettings).
 Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings);
+
+/// The `--publish` spec for a remote publishing point: "smooth=http://user:pass@host/path".
+std::string pushSpec(const RemoteDestination& destination);
 
 /// The viewer page for an origin listening on `port`: http://HOST:PORT/watch/CHANNEL[?code=..].
 /// HOST is the LAN address when the origin listens on all interfaces.

@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QLocale>
 
 #include "app/gui/problem_text.h"
 
@@ -12,8 +13,9 @@ void DestinationHealthModel::update(const std::vector<app::SinkState>& sinks) {
     for (const auto& s : sinks) {
         const QString name = QString::fromStdString(s.name);
         const QString state = QString::fromStdString(s.state);
-        next.push_back(
-            {name, state, describeSinkProblem(name, state, QString::fromStdString(s.lastError))});
+        next.push_back({name, state,
+                        describeSinkProblem(name, state, QString::fromStdString(s.lastError)),
+                        s.bytesQueued, s.lastHttpStatus, s.retries});
     }
     if (next.size() != rows_.size()) {
         beginResetModel();
@@ -57,6 +59,12 @@ QVariant DestinationHealthModel::data(const QModelIndex& index, int role) const 
             return r.name;
         case State:
             return r.state;
+        case Queued:
+            return QLocale().formattedDataSize(qint64(r.bytesQueued));
+        case LastHttpStatus:
+            return r.lastHttpStatus ? QVariant(qlonglong(r.lastHttpStatus)) : QVariant(QString("-"));
+        case Retries:
+            return qulonglong(r.retries);
         case Problem:
             return r.problem;
         default:
@@ -74,6 +82,12 @@ QVariant DestinationHealthModel::headerData(int section, Qt::Orientation orienta
             return tr("Destination");
         case State:
             return tr("State");
+        case Queued:
+            return tr("Queued");
+        case LastHttpStatus:
+            return tr("HTTP");
+        case Retries:
+            return tr("Retries");
         case Problem:
             return tr("Problem");
         default:

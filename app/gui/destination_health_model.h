@@ -12,7 +12,7 @@ namespace podium::gui {
 class DestinationHealthModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Destination = 0, State, Problem, ColumnCount };
+    enum Column { Destination = 0, State, Queued, LastHttpStatus, Retries, Problem, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
     void update(const std::vector<app::SinkState>& sinks);
@@ -29,6 +29,9 @@ private:
         QString name;
         QString state;
         QString problem;
+        uint64_t bytesQueued = 0;
+        long lastHttpStatus = 0;
+        uint64_t retries = 0;
     };
     std::vector<Row> rows_;
 };

@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "app/gui/app_settings.h"
+#include "app/gui/broadcast_config.h"
 #include "app/gui/remote_destination.h"
 #include "encoder/preset.h"
 
@@ -18,6 +19,7 @@ private slots:
     void destinationUrls_data();
     void destinationUrls();
     void credentialsLeaveTheUrl();
+    void destinationsBecomePushTargets();
 };
 
 void TstAppSettings::firstRunNeedsNoConfiguration() {
@@ -140,6 +142,19 @@ void TstAppSettings::credentialsLeaveTheUrl() {
     QCOMPARE(parsed.destination.password, QString("pw"));
     QCOMPARE(parsed.destination.url, QString("https://h.example.com/live/s.isml"));
     QCOMPARE(parsed.destination.toSpec(), QString("smooth=https://h.example.com/live/s.isml"));
+}
+
+// What the form stored reaches the engine as podium-cli's --publish spec: the protocol as a
+// prefix, the credentials (percent-encoded) back in the URL's userinfo.
+void TstAppSettings::destinationsBecomePushTargets() {
+    const auto parsed = parseDestination("https://enc:p%40ss@ingest.example/live/ug.isml");
+    QVERIFY(parsed.ok);
+    QCOMPARE(QString::fromStdString(podium::gui::pushSpec(parsed.destination)),
+             QString("smooth=https://enc:p%40ss@ingest.example/live/ug.isml"));
+    const auto hls = parseDestination("hls=http://cdn.example/podium/");
+    QVERIFY(hls.ok);
+    QCOMPARE(QString::fromStdString(podium::gui::pushSpec(hls.destination)),
+             QString("hls=http://cdn.example/podium/"));
 }
 
 QTEST_GUILESS_MAIN(TstAppSettings)
