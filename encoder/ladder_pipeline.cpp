@@ -64,6 +64,7 @@ Result<std::unique_ptr<LadderPipeline>> LadderPipeline::create(const Preset& pre
         config.preset = preset.x264Preset;
         config.profile = preset.x264Profile;
         config.tune = preset.x264Tune;
+        config.lookaheadFrames = preset.x264LookaheadFrames;
         config.keyintMax = framesPerSegment;
         const size_t i = static_cast<size_t>(index);
         config.threads = i < options.x264Threads.size() && options.x264Threads[i] > 0

@@ -291,6 +291,7 @@ Result<void> readCodecs(ObjectReader& reader, Preset& p) {
     auto preset = reader.string("x264Preset", std::nullopt);
     auto profile = reader.string("x264Profile", std::nullopt);
     auto tune = reader.string("x264Tune", std::string());
+    auto lookahead = reader.integer("x264LookaheadFrames", 0, 250, 0);
     auto audioBitrate = reader.integer("audioBitrateKbps", 32, 320, std::nullopt);
     auto sampleRate = reader.integer("audioSampleRate", 1, 384000, 48000);
     auto channels = reader.integer("audioChannels", 1, 2, 2);
@@ -299,7 +300,7 @@ Result<void> readCodecs(ObjectReader& reader, Preset& p) {
             return makeError(r->error());
         }
     }
-    for (const auto* r : {&audioBitrate, &sampleRate, &channels}) {
+    for (const auto* r : {&lookahead, &audioBitrate, &sampleRate, &channels}) {
         if (!*r) {
             return makeError(r->error());
         }
@@ -324,6 +325,7 @@ Result<void> readCodecs(ObjectReader& reader, Preset& p) {
     p.x264Preset = *preset;
     p.x264Profile = *profile;
     p.x264Tune = *tune;
+    p.x264LookaheadFrames = *lookahead;
     p.audioBitrateKbps = *audioBitrate;
     p.audioSampleRate = *sampleRate;
     p.audioChannels = *channels;

@@ -33,6 +33,10 @@ struct Preset {
     std::string x264Preset;       ///< one of x264_preset_names ("veryfast")
     std::string x264Profile;      ///< "baseline", "main" or "high"
     std::string x264Tune;         ///< one of x264_tune_names, or empty
+    /// x264's rate-control lookahead in frames (optional, 0 = the x264 preset's own: 10 for
+    /// veryfast). Every frame waits through it before it is encoded, so it is encoder latency:
+    /// live presets keep it short.
+    int x264LookaheadFrames = 0;
     int audioBitrateKbps = 128;
     int audioSampleRate = 48000;
     int audioChannels = 2;

@@ -106,6 +106,9 @@ Result<void> X264Encoder::open() {
     p.i_threads = c.threads;
     p.b_sliced_threads = c.slicedThreads ? 1 : 0;
     p.i_lookahead_threads = c.lookaheadThreads;
+    if (c.lookaheadFrames > 0) {
+        p.rc.i_lookahead = c.lookaheadFrames;
+    }
     // IDRs come only from the schedule (forced on every segment's first frame, the same frame
     // in every rendition). keyint_max = two segments is a safety net should a forced IDR ever
     // be missed; keyint_min = one segment + 1 (exactly x264's keyint_max/2+1 clamp) turns every

@@ -29,6 +29,7 @@ struct X264Config {
     int threads = 0;    ///< 0 = x264 auto
     bool slicedThreads = false;
     int lookaheadThreads = 0;  ///< 0 = x264 auto
+    int lookaheadFrames = 0;   ///< rate-control lookahead (frames of latency); 0 = preset's
     std::string renditionId;   ///< for error and log context only
 };
 

@@ -135,6 +135,9 @@ void TstPreset::badPresetIsRefused_data() {
                                    << "preset \"bad.json\": field \"canvasWidth\": is required";
     QTest::newRow("wrong type") << withChange([](json& j) { j["fpsNum"] = "30"; })
                                 << "field \"fpsNum\": must be a positive integer (got \"30\")";
+    QTest::newRow("lookahead out of range")
+        << withChange([](json& j) { j["x264LookaheadFrames"] = 1000; })
+        << "preset \"bad.json\": field \"x264LookaheadFrames\"";
     QTest::newRow("negative bitrate")
         << withChange([](json& j) { j["renditions"][1]["bitrateKbps"] = -5; })
         << "preset \"bad.json\": field \"renditions[1].bitrateKbps\": must be a positive integer "
