@@ -5,7 +5,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "app/cli/cli_support.h"
 #include "app/cli/origin_url.h"
@@ -13,6 +16,8 @@
 #include "capture/av_handles.h"
 #include "publisher/origin/segment_store.h"
 #include "publisher/origin/server/origin_server.h"
+#include "publisher/relay/channel_relay.h"
+#include "publisher/relay/pull_client.h"
 
 using namespace podium;
 
@@ -27,11 +32,24 @@ int main(int argc, char** argv) {
     parser.addOptions({
         {"listen", "Address and port to listen on (default 127.0.0.1:8080).", "ADDR:PORT",
          "127.0.0.1:8080"},
-        {"publish-token", "Token encoders must send (Bearer, or Basic password). Default: a "
-                          "random one, printed.", "TOKEN"},
+        {"publish-token",
+         "Token encoders must send (Bearer, or Basic password). Default: a "
+         "random one, printed.",
+         "TOKEN"},
         {"view-passcode", "Viewers need CODE to watch.", "CODE"},
         {"dvr", "Seconds of each channel's live window (default 60).", "SECONDS", "60"},
         {"threads", "Server threads (default 2).", "N", "2"},
+        {"push-to",
+         "Relay every channel to a publishing point (repeatable): "
+         "[smooth|cmaf|hls|dash=]URL[,BACKUP...]; /<channel>.isml is appended "
+         "(/<channel> for hls/dash). Default protocol: smooth.",
+         "SPEC"},
+        {"push-token", "Token sent to the --push-to destinations (Bearer, or user:password).",
+         "TOKEN"},
+        {"pull-from",
+         "Pull a channel from an upstream origin (repeatable): "
+         "http://host/live/<channel>/index.m3u8[,BACKUP_URL...].",
+         "URLS"},
     });
     if (!cli::parseOrExplain(parser, "", QCoreApplication::arguments().mid(1))) {
         return parser.isSet("help") ? 0 : 2;
@@ -53,8 +71,9 @@ int main(int argc, char** argv) {
     config.bindAddress = listen->address;
     config.port = listen->port;
     config.threads = std::max(1, parser.value("threads").toInt());
-    config.publishToken = parser.isSet("publish-token") ? parser.value("publish-token").toStdString()
-                                                        : cli::randomToken();
+    config.publishToken = parser.isSet("publish-token")
+                              ? parser.value("publish-token").toStdString()
+                              : cli::randomToken();
     config.viewPasscode = parser.value("view-passcode").toStdString();
     capture::routeLibavLogs();
     auto server = publisher::origin::OriginServer::start(config, store);
@@ -67,10 +86,58 @@ int main(int argc, char** argv) {
     std::printf("publish: POST %s/live/<channel>.isml/Streams(<id>) with token %s\n", base.c_str(),
                 config.publishToken.c_str());
     std::printf("watch: %s/watch/<channel>   channels: %s/\n", base.c_str(), base.c_str());
+    std::vector<std::unique_ptr<publisher::relay::PullClient>> pulls;
+    for (const QString& spec : parser.values("pull-from")) {
+        auto pull = publisher::relay::PullClient::start(store, spec.toStdString());
+        if (!pull) {
+            return cli::fail(pull.error().toString());
+        }
+        std::printf("pull-from: channel %s from %s\n", (*pull)->status().channel.c_str(),
+                    spec.toStdString().c_str());
+        pulls.push_back(std::move(*pull));
+    }
+    std::vector<std::unique_ptr<publisher::relay::ChannelRelay>> relays;
+    for (const QString& spec : parser.values("push-to")) {
+        auto relay = publisher::relay::ChannelRelay::start(
+            store, spec.toStdString(), parser.value("push-token").toStdString());
+        if (!relay) {
+            return cli::fail(relay.error().toString());
+        }
+        std::printf("push-to: every channel to %s\n", (*relay)->destination().c_str());
+        relays.push_back(std::move(*relay));
+    }
     std::fflush(stdout);
     cli::installStopSignals();
+    std::string lastReport;
+    auto nextReport = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!cli::stopSignalled()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (std::chrono::steady_clock::now() < nextReport) {
+            continue;
+        }
+        nextReport += std::chrono::seconds(10);
+        std::string report;
+        for (const auto& p : pulls) {
+            const auto s = p->status();
+            report += "pull " + s.channel + " " + publisher::relay::pullStateName(s.state) + " " +
+                      std::to_string(s.segments) + " segments from " + s.url +
+                      (s.lastError.empty() ? "" : ": " + s.lastError) + "\n";
+        }
+        for (const auto& r : relays) {
+            report += "push-to " + r->destination() + ": " +
+                      publisher::relay::formatRelayStatus(r->status()) + "\n";
+        }
+        if (report != lastReport) {
+            std::printf("%s", report.c_str());
+            std::fflush(stdout);
+            lastReport = report;
+        }
+    }
+    for (auto& p : pulls) {
+        p->stop();
+    }
+    for (auto& r : relays) {
+        r->stop();
     }
     (*server)->stop();
     std::printf("podium-origin stopped\n");

@@ -215,8 +215,10 @@ void PullClient::run() {
             failure = Status(ErrorCode::Unavailable, failure.message());
         }
         const auto decision = policy.onFailure(failure);
-        logWarning("pull", channelName_ + ": " + done.error().toString());
         update([&](PullStatus& s) {
+            if (s.lastError != done.error().toString()) {  // log changes, not every retry
+                logWarning("pull", channelName_ + ": " + done.error().toString());
+            }
             s.state = decision.retry ? PullState::Retrying : PullState::Failed;
             s.retries = policy.retries();
             s.lastError = done.error().toString();
