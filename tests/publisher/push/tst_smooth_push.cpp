@@ -45,6 +45,7 @@ private slots:
     void pushIntoOriginWithToken();
     void wrongTokenFailsWithTheReason();
     void reconnectsAfterTheOriginRestarts();
+    void fiveRestartsLoseNothing();
 
 private:
     PushTarget target(const std::string& url, const std::string& token = {}) {
@@ -290,6 +291,67 @@ void TstSmoothPush::reconnectsAfterTheOriginRestarts() {
         const auto* track = view->track(id);
         QVERIFY(track);
         QCOMPARE(track->segments.size(), size_t(8));  // nothing lost across the outage
+        for (size_t i = 1; i < track->segments.size(); ++i) {
+            const auto& prev = track->segments[i - 1];
+            QCOMPARE(track->segments[i].start.value, prev.start.value + prev.duration.value);
+            QVERIFY(!track->segments[i].discontinuity);
+        }
+    }
+}
+
+// Issue #4's fault check: the receiver is killed and restarted 5 times during a 30 s stream.
+// After each return the push is live again within 2 s (polled with a deadline), and in the end
+// the receiver's timeline is complete and contiguous: the spool re-sent what each outage held.
+void TstSmoothPush::fiveRestartsLoseNothing() {
+    const TestStream live = makeStream(30, {{"360p", 320, 180, 400}}, true);
+    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::OriginConfig config;
+    config.port = freePort();
+    auto server = origin::OriginServer::start(config, store);
+    QVERIFY(server);
+    std::unique_ptr<origin::OriginServer> running = std::move(*server);
+    SmoothPush sink(
+        target(QStringLiteral("http://127.0.0.1:%1/live/five.isml").arg(config.port).toStdString()),
+        PushOptions{});
+    QVERIFY(sink.open(live.tracks));
+    int outages = 0;
+    double downSince = -1;
+    QList<qint64> reconnectMs;
+    play(sink, live, true, 1.0, [&](double t) {
+        if (downSince < 0 && outages < 5 && t >= 4.0 + outages * 5.0) {
+            running->stop();
+            running.reset();
+            downSince = t;
+        } else if (downSince >= 0 && t >= downSince + 1.5) {
+            auto again = origin::OriginServer::start(config, store);
+            QVERIFY(again);
+            running = std::move(*again);
+            ++outages;
+            downSince = -1;
+            const uint64_t before = sink.status().bytesSent;
+            QElapsedTimer back;
+            back.start();
+            // Live again = the sink has sent new bytes to the restarted receiver.
+            QTRY_VERIFY_WITH_TIMEOUT(sink.status().state == PushState::Live &&
+                                         sink.status().bytesSent > before,
+                                     2000);
+            reconnectMs << back.elapsed();
+        }
+    });
+    auto closed = sink.close();
+    QVERIFY2(closed, closed ? "" : closed.error().toString().c_str());
+    QCOMPARE(outages, 5);
+    qInfo("reconnect after each return (ms): %s",
+          qPrintable([&] {
+              QStringList l;
+              for (auto ms : reconnectMs) l << QString::number(ms);
+              return l.join(", ");
+          }()));
+    const auto view = store.find("five")->view();
+    for (const char* id : {"360p", "audio"}) {
+        const auto* track = view->track(id);
+        QVERIFY(track);
+        QCOMPARE(track->segments.size(), size_t(30));
         for (size_t i = 1; i < track->segments.size(); ++i) {
             const auto& prev = track->segments[i - 1];
             QCOMPARE(track->segments[i].start.value, prev.start.value + prev.duration.value);
