@@ -53,6 +53,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
         config.publish.push_back(target.toStdString());
     }
     config.publishToken = parser.value("publish-token").toStdString();
+    config.publishCaFile = parser.value("publish-ca").toStdString();
     if (parser.isSet("origin") || parser.isSet("share")) {
         auto listen = parseListenAddress(
             parser.isSet("origin") ? parser.value("origin").toStdString() : "8080",
@@ -125,6 +126,8 @@ int runStream(const QStringList& args) {
                     "Repeat for several. Without a prefix, a URL with .isml is Smooth ingest, "
                     "any other CMAF ingest. Credentials: URL userinfo or --publish-token.",
          "[PROTOCOL=]URL"},
+        {"publish-ca", "CA certificate (PEM) to verify the publishing points' TLS certificates "
+                       "with (default: the system's CAs).", "FILE"},
         {"publish-token", "Publish token: sent to --publish targets whose URL has no "
                           "credentials, and required from encoders publishing into --origin "
                           "(default there: a random one, printed).", "TOKEN"},

@@ -147,6 +147,7 @@ Result<void> Session::addPushTargets() {
         if (!target) {
             return makeError(target.error().withContext("--publish " + spec));
         }
+        target->caFile = config_.publishCaFile;
         auto sink = publisher::push::makePushSink(*target, options);
         if (!sink) {
             return makeError(sink.error().withContext("--publish " + spec));

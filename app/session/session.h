@@ -51,6 +51,9 @@ struct SessionConfig {
     std::vector<std::string> publish;
     /// Credential for `publish` targets whose URL carries none (Bearer, or "user:password").
     std::string publishToken;
+    /// PEM file of the CA that signed the publishing points' certificates (default: the
+    /// system's CAs) — for an in-house TLS endpoint with its own CA.
+    std::string publishCaFile;
 };
 
 struct SinkState {
