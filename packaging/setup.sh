@@ -21,7 +21,7 @@ PACKAGES=(
   # browser tests; Xvfb, PulseAudio and X11 tools for capture tests; wrk and /usr/bin/time
   # for the benchmarks
   ffmpeg nginx chromium nodejs xvfb xauth x11-utils pulseaudio pulseaudio-utils
-  wrk time curl
+  wrk time curl openssl
 )
 
 # npm ships with NodeSource's nodejs; with Debian's nodejs it is a package of its own.
