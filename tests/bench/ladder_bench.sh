@@ -22,7 +22,7 @@ fi
 
 # The same x264 settings as the "User group 720p" preset: veryfast, high profile, CBR with a
 # 1 s VBV buffer and HRD filler, IDRs forced every 2 s segment, scene cuts as plain I-frames.
-x264_common=(-preset veryfast -profile:v high -x264-params "nal-hrd=cbr:keyint=120:min-keyint=61:open-gop=0:rc-lookahead=5" -force_key_frames "expr:gte(t,n_forced*2)")
+x264_common=(-preset veryfast -profile:v high -x264-params "nal-hrd=cbr:keyint=120:min-keyint=61:open-gop=0" -force_key_frames "expr:gte(t,n_forced*2)")
 ffmpeg_args=(-v error -y -i "$clip" -filter_complex
   "[0:v]split=3[a][b][c];[b]scale=854:480:flags=bilinear[b1];[c]scale=640:360:flags=bilinear[c1]"
   -map "[a]" -c:v libx264 "${x264_common[@]}" -b:v 2500k -maxrate 2500k -bufsize 2500k -f null -

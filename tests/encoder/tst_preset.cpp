@@ -107,7 +107,9 @@ void TstPreset::defaultIsUserGroup720p() {
     QCOMPARE(preset->audioSampleRate, 48000);
     QCOMPARE(preset->audioChannels, 2);
     QCOMPARE(preset->segmentDuration(), (MediaTime{180000, kVideoTimescale}));
-    QCOMPARE(preset->partDuration(), (MediaTime{45000, kVideoTimescale}));
+    // LL-HLS parts of 10 frames (1/3 s, as in Apple's low-latency examples): hold-back 1 s.
+    QCOMPARE(preset->partFrames(), 10);
+    QCOMPARE(preset->partDuration(), (MediaTime{30000, kVideoTimescale}));
     QCOMPARE(preset->renditions.size(), size_t(3));
     const int expected[3][4] = {
         {1280, 720, 2500, 2500}, {854, 480, 1000, 1000}, {640, 360, 600, 600}};
