@@ -81,6 +81,21 @@ QVector<Packet> packets(const QJsonDocument& probe) {
     return out;
 }
 
+QStringList codecsAndWidths(const QString& url) {
+    const Run r = run("ffprobe", {"-v", "error", "-show_streams", "-of", "json", url}, 60000);
+    QStringList out;
+    for (const auto& v : QJsonDocument::fromJson(r.out).object().value("streams").toArray()) {
+        const auto s = v.toObject();
+        const QString item = s.value("codec_name").toString() +
+                             (s.contains("width") ? QString::number(s.value("width").toInt()) : "");
+        if (!out.contains(item)) {
+            out << item;
+        }
+    }
+    out.sort();
+    return out;
+}
+
 QString podiumCli() { return QStringLiteral(PODIUM_BINARY_DIR "/app/podium-cli"); }
 
 }  // namespace probe

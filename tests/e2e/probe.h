@@ -38,4 +38,8 @@ QVector<Packet> packets(const QJsonDocument& probe);
 
 QString podiumCli();
 
+/// The distinct "codec[width]" items of every stream ffprobe finds at `url`, sorted
+/// (e.g. {"aac", "h2641280", "h264640"}): a ladder's shape in one comparable list.
+QStringList codecsAndWidths(const QString& url);
+
 }  // namespace probe

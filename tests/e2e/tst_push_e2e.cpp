@@ -17,23 +17,6 @@ private slots:
     void ladderReachesEveryLivePublishingPoint();
 };
 
-namespace {
-QStringList codecsAndWidths(const QString& url) {
-    const auto r = probe::run("ffprobe", {"-v", "error", "-show_streams", "-of", "json", url}, 60000);
-    QStringList out;
-    for (const auto& v : QJsonDocument::fromJson(r.out).object().value("streams").toArray()) {
-        const auto s = v.toObject();
-        const QString item = s.value("codec_name").toString() +
-                             (s.contains("width") ? QString::number(s.value("width").toInt()) : "");
-        if (!out.contains(item)) {
-            out << item;
-        }
-    }
-    out.sort();
-    return out;
-}
-}  // namespace
-
 void TstPushE2e::ladderReachesEveryLivePublishingPoint() {
     if (QStandardPaths::findExecutable("ffprobe").isEmpty()) {
         QSKIP("ffprobe not installed");
@@ -64,8 +47,8 @@ void TstPushE2e::ladderReachesEveryLivePublishingPoint() {
     QVERIFY2(out.contains("dead.isml") && out.contains("cannot connect"), qPrintable(out.right(2000)));
     QVERIFY2(out.contains("refused.isml") && out.contains("refused"), qPrintable(out.right(2000)));
     const QStringList ladder{"aac", "h2641280", "h264640", "h264854"};
-    QCOMPARE(codecsAndWidths(base + "/live/viasmooth/index.m3u8"), ladder);
-    QCOMPARE(codecsAndWidths(base + "/live/viacmaf/index.m3u8"), ladder);
+    QCOMPARE(probe::codecsAndWidths(base + "/live/viasmooth/index.m3u8"), ladder);
+    QCOMPARE(probe::codecsAndWidths(base + "/live/viacmaf/index.m3u8"), ladder);
 }
 
 QTEST_GUILESS_MAIN(TstPushE2e)
