@@ -54,6 +54,12 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     }
     config.publishToken = parser.value("publish-token").toStdString();
     config.publishCaFile = parser.value("publish-ca").toStdString();
+    bool spoolIsNumber = false;
+    config.publishSpoolSeconds = parser.value("publish-spool").toDouble(&spoolIsNumber);
+    if (!spoolIsNumber || config.publishSpoolSeconds < 2) {
+        return makeError(ErrorCode::InvalidArgument, "--publish-spool must be at least 2 seconds");
+    }
+    config.publishSpoolDir = parser.value("publish-spool-dir").toStdString();
     if (parser.isSet("origin") || parser.isSet("share")) {
         auto listen = parseListenAddress(
             parser.isSet("origin") ? parser.value("origin").toStdString() : "8080",
@@ -126,6 +132,10 @@ int runStream(const QStringList& args) {
                     "Repeat for several. Without a prefix, a URL with .isml is Smooth ingest, "
                     "any other CMAF ingest. Credentials: URL userinfo or --publish-token.",
          "[PROTOCOL=]URL"},
+        {"publish-spool", "Seconds of media kept per destination to re-send after a reconnect "
+                          "(default 30).", "SECONDS", "30"},
+        {"publish-spool-dir", "Keep that media on disk in DIR instead of in memory (for long "
+                              "spools on a flaky uplink).", "DIR"},
         {"publish-ca", "CA certificate (PEM) to verify the publishing points' TLS certificates "
                        "with (default: the system's CAs).", "FILE"},
         {"publish-token", "Publish token: sent to --publish targets whose URL has no "

@@ -142,6 +142,9 @@ Result<void> Session::addPushTargets() {
     options.segmentDuration = std::chrono::milliseconds(
         static_cast<int64_t>(config_.preset.segmentSeconds * 1000.0));
     options.sendBufferBytes = 256 * 1024;  // a slow destination shows up in its own spool
+    options.spoolDuration = std::chrono::milliseconds(
+        static_cast<int64_t>(config_.publishSpoolSeconds * 1000.0));
+    options.spoolDirectory = config_.publishSpoolDir;
     for (const auto& spec : config_.publish) {
         auto target = publisher::push::PushTarget::parse(spec, config_.publishToken);
         if (!target) {

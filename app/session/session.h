@@ -54,6 +54,10 @@ struct SessionConfig {
     /// PEM file of the CA that signed the publishing points' certificates (default: the
     /// system's CAs) — for an in-house TLS endpoint with its own CA.
     std::string publishCaFile;
+    /// Media kept per track for re-sending after a reconnect (seconds), and where: empty =
+    /// in memory, a folder = on disk.
+    double publishSpoolSeconds = 30;
+    std::string publishSpoolDir;
 };
 
 struct SinkState {

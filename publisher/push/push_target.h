@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct PushOptions {
     bool smoothProbe = true;  ///< empty POST before each Smooth stream (off for ffmpeg -listen)
     std::string eventId;      ///< Smooth `/Events(<id>)/` path part; empty = none
     std::chrono::milliseconds spoolDuration{30000};  ///< media kept for resending, per track
+    /// Where the spool keeps segment bytes; empty = in memory. On disk a long spool (minutes of
+    /// a flaky uplink) costs disk space instead of RAM.
+    std::filesystem::path spoolDirectory;
     std::chrono::milliseconds connectTimeout{5000};
     /// A request that moves fewer than `lowSpeedBytes` per second for this long is aborted.
     std::chrono::milliseconds stallTimeout{10000};

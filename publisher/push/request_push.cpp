@@ -36,7 +36,8 @@ void RequestPush::stopWorker() {
 Result<void> RequestPush::open(const std::vector<TrackInfo>& tracks) {
     for (const auto& t : tracks) {
         tracks_.push_back(
-            std::make_unique<TrackState>(t, MediaTime{options_.spoolDuration.count(), 1000}));
+            std::make_unique<TrackState>(t, MediaTime{options_.spoolDuration.count(), 1000},
+                                         options_.spoolDirectory));
     }
     worker_ = std::thread([this] { run(); });
     return ok();
@@ -136,14 +137,18 @@ RequestPush::Work RequestPush::pick(size_t& index, SegmentPtr& segment) {
     SegmentPtr best;
     for (size_t i = 0; i < tracks_.size(); ++i) {
         const auto& t = *tracks_[i];
-        SegmentPtr next = t.error || !t.headerSent ? nullptr : t.spool.next();
+        SegmentPtr next = t.error || !t.headerSent ? nullptr : t.spool.peek();
         if (next && (!best || next->start.seconds() < best->start.seconds())) {
             best = next;
             index = i;
         }
     }
     if (best) {
-        segment = best;
+        segment = tracks_[index]->spool.next();  // the bytes (read back when spooled on disk)
+        if (!segment) {
+            tracks_[index]->spool.markSent();  // unreadable spool file: logged, skipped
+            return Work::None;
+        }
         return Work::Segment;
     }
     const bool drained = std::all_of(tracks_.begin(), tracks_.end(), [](const auto& t) {
@@ -180,7 +185,7 @@ void RequestPush::run() {
             if (work == Work::Header) {
                 track->headerSent = true;
                 track->headerJustSent = true;
-            } else if (work == Work::Segment && track->spool.next() == segment) {
+            } else if (work == Work::Segment && track->spool.isNext(*segment)) {
                 track->headerJustSent = false;
                 track->spool.markSent();
                 track->forbidden = 0;

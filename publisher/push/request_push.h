@@ -37,7 +37,8 @@ public:
 
 protected:
     struct TrackState {
-        TrackState(TrackInfo i, MediaTime spoolLimit) : info(std::move(i)), spool(spoolLimit, 0) {}
+        TrackState(TrackInfo i, MediaTime spoolLimit, const std::filesystem::path& spoolDirectory)
+            : info(std::move(i)), spool(spoolLimit, 0, spoolDirectory) {}
         TrackInfo info;
         InitSegmentPtr init;
         bool headerSent = false;

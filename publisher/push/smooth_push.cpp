@@ -27,7 +27,8 @@ size_t discardBody(char*, size_t size, size_t count, void*) {
 struct SmoothPush::Track {
     Track(TrackInfo i, const PushOptions& options, const PushTarget& target, size_t index)
         : info(std::move(i)),
-          spool(MediaTime{options.spoolDuration.count(), 1000}, kResendFragments),
+          spool(MediaTime{options.spoolDuration.count(), 1000}, kResendFragments,
+                options.spoolDirectory),
           policy(RetryConfig::live(), target.urls(), 0x9E3779B97F4A7C15ull + index) {}
 
     TrackInfo info;

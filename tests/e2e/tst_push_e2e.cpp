@@ -3,7 +3,9 @@
 // two good ones play as HLS (ffprobe); the bad ones fail with their reason; nobody waits long.
 #include <QtTest>
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -29,11 +31,13 @@ void TstPushE2e::ladderReachesEveryLivePublishingPoint() {
              qPrintable(error));
     const QString base = origin.base();
     const QString withWrongPassword = QString(base).replace("http://", "http://enc:nope@");
+    QTemporaryDir spool;  // the spool on disk: the dead destination spools there
     QElapsedTimer clock;
     clock.start();
     const auto r = probe::run(
         probe::podiumCli(),
-        {"stream", "--duration", "8", "--publish-token", "tok",
+        {"stream", "--duration", "8", "--publish-token", "tok", "--publish-spool-dir",
+         spool.path(),
          "--publish", base + "/live/viasmooth.isml",
          "--publish", "cmaf=" + base + "/live/viacmaf.isml",
          "--publish", "http://127.0.0.1:1/live/dead.isml",
@@ -46,6 +50,8 @@ void TstPushE2e::ladderReachesEveryLivePublishingPoint() {
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(out.contains("dead.isml") && out.contains("cannot connect"), qPrintable(out.right(2000)));
     QVERIFY2(out.contains("refused.isml") && out.contains("refused"), qPrintable(out.right(2000)));
+    // Every destination's spool folder is gone with it.
+    QVERIFY2(QDir(spool.path()).isEmpty(), qPrintable(QDir(spool.path()).entryList().join(",")));
     const QStringList ladder{"aac", "h2641280", "h264640", "h264854"};
     QCOMPARE(probe::codecsAndWidths(base + "/live/viasmooth/index.m3u8"), ladder);
     QCOMPARE(probe::codecsAndWidths(base + "/live/viacmaf/index.m3u8"), ladder);
