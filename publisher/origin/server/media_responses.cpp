@@ -1,6 +1,7 @@
 // OriginResponder: the media URLs (HLS, DASH, Smooth, init / segments / parts).
 #include <algorithm>
 #include <chrono>
+#include <variant>
 
 #include "publisher/origin/server/access_control.h"
 #include "publisher/origin/server/manifest_calls.h"
@@ -50,6 +51,37 @@ int64_t nextSequence(const TrackView& track) {
     return track.segments.empty() ? -1 : track.segments.back().sequence + 1;
 }
 
+/// What a media URL names, from one snapshot of its channel.
+struct Target {
+    std::shared_ptr<Channel> channel;
+    ChannelViewPtr view;
+    const TrackView* track = nullptr;
+};
+
+/// The channel `name` (with at least one track when `needTracks`), or the 404 to answer.
+std::variant<Target, HttpReply> findChannel(const SegmentStore& store, const std::string& name,
+                                            bool needTracks) {
+    auto channel = store.find(name);
+    if (!channel)
+        return textReply(404, "no such channel\n");
+    ChannelViewPtr view = channel->view();
+    if (needTracks && view->tracks.empty())
+        return textReply(404, "channel has no tracks yet\n");
+    return Target{std::move(channel), std::move(view), nullptr};
+}
+
+/// The track `track` of channel `name` (with its init when `needInit`), or the 404 to answer.
+std::variant<Target, HttpReply> findTrack(const SegmentStore& store, const std::string& name,
+                                          const std::string& track, bool needInit) {
+    auto found = findChannel(store, name, false);
+    if (auto* target = std::get_if<Target>(&found)) {
+        target->track = target->view->track(track);
+        if (!target->track || (needInit && !target->track->init))
+            return textReply(404, "no such track\n");
+    }
+    return found;
+}
+
 }  // namespace
 
 Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
@@ -86,12 +118,10 @@ std::string OriginResponder::playlistCacheControl(const ChannelView& view) const
 }
 
 Outcome OriginResponder::multivariant(const MultivariantRoute& r) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    if (view->tracks.empty())
-        return textReply(404, "channel has no tracks yet\n");
+    auto found = findChannel(store_, r.channel, true);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const ChannelViewPtr& view = std::get<Target>(found).view;
     HttpReply reply = textReply(200, calls::multivariant(*view), "application/vnd.apple.mpegurl");
     reply.cacheControl = playlistCacheControl(*view);
     return reply;
@@ -99,13 +129,10 @@ Outcome OriginResponder::multivariant(const MultivariantRoute& r) const {
 
 Outcome OriginResponder::mediaPlaylist(const MediaPlaylistRoute& r, const RouteQuery& q,
                                        bool waitExpired) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    const TrackView* track = view->track(r.track);
-    if (!track || !track->init)
-        return textReply(404, "no such track\n");
+    auto found = findTrack(store_, r.channel, r.track, true);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const auto& [channel, view, track] = std::get<Target>(found);
     auto decision = calls::blockingDecision(*view, *track, q.hlsMsn, q.hlsPart);
     if (!decision)
         return textReply(400, decision.error().toString() + "\n");
@@ -122,26 +149,20 @@ Outcome OriginResponder::mediaPlaylist(const MediaPlaylistRoute& r, const RouteQ
 }
 
 Outcome OriginResponder::init(const InitRoute& r) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    const TrackView* track = view->track(r.track);
-    if (!track || !track->init)
-        return textReply(404, "no such track\n");
+    auto found = findTrack(store_, r.channel, r.track, true);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const auto& [channel, view, track] = std::get<Target>(found);
     // The init's bytes live inside the shared InitSegment: alias them, no copy.
     Bytes bytes(track->init, &track->init->bytes);
     return bytesReply(std::move(bytes), mediaType(*track), kImmutable);
 }
 
 Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired, bool canStream) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    const TrackView* track = view->track(r.track);
-    if (!track)
-        return textReply(404, "no such track\n");
+    auto found = findTrack(store_, r.channel, r.track, false);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const auto& [channel, view, track] = std::get<Target>(found);
     const StoredSegment* s = findSegment(*track, r.sequence);
     if (s && s->isComplete())
         return bytesReply(s->bytes, mediaType(*track), kImmutable);
@@ -159,13 +180,10 @@ Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired, bool c
 }
 
 Outcome OriginResponder::part(const PartRoute& r, bool waitExpired) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    const TrackView* track = view->track(r.track);
-    if (!track)
-        return textReply(404, "no such track\n");
+    auto found = findTrack(store_, r.channel, r.track, false);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const auto& [channel, view, track] = std::get<Target>(found);
     const StoredSegment* s = findSegment(*track, r.sequence);
     if (s && r.partIndex < static_cast<int64_t>(s->parts.size())) {
         const StoredPart& p = s->parts[static_cast<std::size_t>(r.partIndex)];
@@ -186,12 +204,10 @@ Outcome OriginResponder::part(const PartRoute& r, bool waitExpired) const {
 }
 
 Outcome OriginResponder::dash(const DashMpdRoute& r, const HttpRequest& request) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    if (view->tracks.empty())
-        return textReply(404, "channel has no tracks yet\n");
+    auto found = findChannel(store_, r.channel, true);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const ChannelViewPtr& view = std::get<Target>(found).view;
     // UTCTiming must be absolute: build it from the Host the client used.
     const std::string timeUrl = request.host.empty() ? "/time" : "http://" + request.host + "/time";
     HttpReply reply =
@@ -201,12 +217,10 @@ Outcome OriginResponder::dash(const DashMpdRoute& r, const HttpRequest& request)
 }
 
 Outcome OriginResponder::smoothManifest(const SmoothManifestRoute& r) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
-    if (view->tracks.empty())
-        return textReply(404, "channel has no tracks yet\n");
+    auto found = findChannel(store_, r.channel, true);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const ChannelViewPtr& view = std::get<Target>(found).view;
     HttpReply reply = textReply(200, calls::smoothManifest(*view, config_.smoothLookahead),
                                 "text/xml; charset=utf-8");
     reply.cacheControl = playlistCacheControl(*view);
@@ -214,10 +228,10 @@ Outcome OriginResponder::smoothManifest(const SmoothManifestRoute& r) const {
 }
 
 Outcome OriginResponder::smoothFragment(const SmoothFragmentRoute& r) const {
-    auto channel = store_.find(r.channel);
-    if (!channel)
-        return textReply(404, "no such channel\n");
-    const ChannelViewPtr view = channel->view();
+    auto found = findChannel(store_, r.channel, false);
+    if (auto* reply = std::get_if<HttpReply>(&found))
+        return std::move(*reply);
+    const ChannelViewPtr& view = std::get<Target>(found).view;
     const TrackView* track = calls::smoothTrack(*view, r.kind, r.bitrate);
     if (!track)
         return textReply(404, "no such quality level\n");
