@@ -1,9 +1,8 @@
 #include "source_thread.h"
 
 #include <algorithm>
-#include <exception>
 
-#include "core/log.h"
+#include "core/thread.h"
 
 namespace podium::capture {
 
@@ -11,19 +10,11 @@ Result<void> SourceThread::start(std::string name, std::function<void(std::stop_
     if (thread_.joinable()) {
         return makeError(ErrorCode::InvalidArgument, name + ": already started");
     }
-    try {
-        thread_ = std::jthread([name, body = std::move(body)](std::stop_token stop) noexcept {
-            try {
-                body(std::move(stop));
-            } catch (const std::exception& e) {
-                logError(name, std::string("unexpected exception: ") + e.what());
-            } catch (...) {
-                logError(name, "unexpected exception");
-            }
-        });
-    } catch (const std::system_error& e) {
-        return makeError(ErrorCode::Internal, name + ": cannot start thread: " + e.what());
+    auto thread = startThread(name, std::move(body));
+    if (!thread) {
+        return makeError(thread.error().withContext(name));
     }
+    thread_ = std::move(*thread);
     return ok();
 }
 

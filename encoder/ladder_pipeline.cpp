@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "core/log.h"
+#include "core/thread.h"
 #include "encoder/aac_encoder.h"
 #include "encoder/rendition_worker.h"
 #include "encoder/scaler.h"
@@ -103,12 +104,21 @@ Result<void> LadderPipeline::start(PacketQueue& out, std::function<void(const St
                                             "ladder/frames");
     auto report = [this](const Status& s) { reportError(s); };
     for (auto& w : workers_) {
-        w->start(*frames_, out, report);
+        if (auto started = w->start(*frames_, out, report); !started) {
+            finish();
+            return started;
+        }
     }
     if (audio_) {
         audioFrames_ = std::make_unique<BoundedQueue<AudioFramePtr>>(
             kAudioQueueFrames, OverflowPolicy::Block, "ladder/audio");
-        audioThread_ = std::thread([this] { runAudio(); });
+        auto thread = startThread(
+            "encode audio", [this](std::stop_token) { runAudio(); }, report);
+        if (!thread) {
+            finish();
+            return makeError(thread.error().withContext("audio"));
+        }
+        audioThread_ = std::move(*thread);
     }
     return ok();
 }
@@ -145,24 +155,20 @@ void LadderPipeline::runAudio() {
             out_->push(std::make_shared<const EncodedPacket>(std::move(p)));
         }
     };
-    try {
-        while (auto frame = audioFrames_->pop()) {
-            auto packets = audio_->encode(**frame);
-            if (!packets) {
-                reportError(packets.error().withContext("audio"));
-                return;
-            }
-            emit(std::move(*packets));
-        }
-        auto rest = audio_->flush();
-        if (!rest) {
-            reportError(rest.error().withContext("audio"));
+    while (auto frame = audioFrames_->pop()) {
+        auto packets = audio_->encode(**frame);
+        if (!packets) {
+            reportError(packets.error().withContext("audio"));
             return;
         }
-        emit(std::move(*rest));
-    } catch (const std::exception& e) {
-        reportError(Status(ErrorCode::Internal, e.what()).withContext("audio"));
+        emit(std::move(*packets));
     }
+    auto rest = audio_->flush();
+    if (!rest) {
+        reportError(rest.error().withContext("audio"));
+        return;
+    }
+    emit(std::move(*rest));
 }
 
 void LadderPipeline::finish() {

@@ -90,7 +90,7 @@ private:
     std::unique_ptr<AacEncoder> audio_;
     std::unique_ptr<FrameFanout> frames_;
     std::unique_ptr<BoundedQueue<AudioFramePtr>> audioFrames_;
-    std::thread audioThread_;
+    std::jthread audioThread_;
     PacketQueue* out_ = nullptr;
     std::function<void(const Status&)> onError_;
     std::once_flag errorOnce_;

@@ -1,8 +1,7 @@
 #include "encoder/rendition_worker.h"
 
-#include <exception>
-
 #include "core/log.h"
+#include "core/thread.h"
 #include "encoder/scaler.h"
 #include "encoder/x264_encoder.h"
 
@@ -16,10 +15,17 @@ RenditionWorker::~RenditionWorker() {
     join();
 }
 
-void RenditionWorker::start(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
-                            std::function<void(const Status&)> onError) {
-    thread_ = std::thread(
-        [this, &frames, &out, onError = std::move(onError)] { run(frames, out, onError); });
+Result<void> RenditionWorker::start(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
+                                    std::function<void(const Status&)> onError) {
+    auto thread = startThread(
+        "encode " + id_,
+        [this, &frames, &out, onError](std::stop_token) { run(frames, out, onError); },
+        onError);
+    if (!thread) {
+        return makeError(thread.error().withContext("rendition " + id_));
+    }
+    thread_ = std::move(*thread);
+    return ok();
 }
 
 void RenditionWorker::join() {
@@ -53,30 +59,24 @@ Result<void> RenditionWorker::encodeOne(const ScheduledFrame& frame,
 }
 
 void RenditionWorker::run(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
-                          const std::function<void(const Status&)>& onError) noexcept {
+                          const std::function<void(const Status&)>& onError) {
     bool failed = false;
-    try {
-        while (auto frame = frames.pop(index_)) {
-            if (failed) {
-                continue;  // keep draining so the siblings never wait for us
-            }
-            if (auto r = encodeOne(*frame, out); !r) {
-                failed = true;
-                onError(r.error().withContext("rendition " + id_));
-            }
+    while (auto frame = frames.pop(index_)) {
+        if (failed) {
+            continue;  // keep draining so the siblings never wait for us
         }
-        if (!failed) {
-            auto rest = encoder_->flush();
-            if (rest) {
-                emit(std::move(*rest), out);
-            } else {
-                onError(rest.error().withContext("rendition " + id_));
-            }
+        if (auto r = encodeOne(*frame, out); !r) {
+            failed = true;
+            onError(r.error().withContext("rendition " + id_));
         }
-    } catch (const std::exception& e) {
-        onError(Status(ErrorCode::Internal, e.what()).withContext("rendition " + id_));
-    } catch (...) {
-        onError(Status(ErrorCode::Internal, "unknown exception").withContext("rendition " + id_));
+    }
+    if (!failed) {
+        auto rest = encoder_->flush();
+        if (rest) {
+            emit(std::move(*rest), out);
+        } else {
+            onError(rest.error().withContext("rendition " + id_));
+        }
     }
 }
 

@@ -23,8 +23,8 @@ public:
                     std::unique_ptr<X264Encoder> encoder);
     ~RenditionWorker();
 
-    void start(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
-               std::function<void(const Status&)> onError);
+    [[nodiscard]] Result<void> start(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
+                                     std::function<void(const Status&)> onError);
     void join();
 
     [[nodiscard]] const std::string& id() const { return id_; }
@@ -34,7 +34,7 @@ public:
 
 private:
     void run(FrameFanout& frames, BoundedQueue<EncodedPacketPtr>& out,
-             const std::function<void(const Status&)>& onError) noexcept;
+             const std::function<void(const Status&)>& onError);
     Result<void> encodeOne(const ScheduledFrame& frame, BoundedQueue<EncodedPacketPtr>& out);
     void emit(std::vector<EncodedPacket>&& packets, BoundedQueue<EncodedPacketPtr>& out);
 
@@ -42,7 +42,7 @@ private:
     const std::string id_;
     std::unique_ptr<Scaler> scaler_;
     std::unique_ptr<X264Encoder> encoder_;
-    std::thread thread_;
+    std::jthread thread_;
     std::atomic<uint64_t> framesEncoded_{0};
     std::atomic<uint64_t> bytesOut_{0};
     std::atomic<int64_t> lastPts_{-1};

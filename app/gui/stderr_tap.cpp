@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/gui/log_ring.h"
+#include "core/thread.h"
 
 namespace podium::gui {
 
@@ -22,7 +23,14 @@ StderrTap::StderrTap() {
     }
     ::close(fds[1]);
     readFd_ = fds[0];
-    reader_ = std::thread([this] { run(); });
+    if (auto reader = startThread("stderr tap", [this](std::stop_token) { run(); })) {
+        reader_ = std::move(*reader);
+    } else {
+        ::dup2(originalFd_, STDERR_FILENO);
+        ::close(readFd_);
+        ::close(originalFd_);
+        readFd_ = -1;
+    }
 }
 
 StderrTap::~StderrTap() {

@@ -20,7 +20,7 @@ private:
 
     int originalFd_ = -1;
     int readFd_ = -1;
-    std::thread reader_;
+    std::jthread reader_;
 };
 
 }  // namespace podium::gui

@@ -11,6 +11,7 @@
 #include "publisher/origin/origin_sink.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/push/push_factory.h"
+#include "core/thread.h"
 
 namespace podium::app {
 
@@ -213,7 +214,13 @@ Result<void> Session::start() {
     if (auto r = ladder_->start(*packets_, [this](const Status& s) { fail(s); }); !r) {
         return r;
     }
-    packagerThread_ = std::thread([this] { runPackager(); });
+    auto packager = startThread(
+        "packager", [this](std::stop_token) { runPackager(); }, [this](const Status& s) { fail(s); });
+    if (!packager) {
+        ladder_->finish();
+        return makeError(packager.error().withContext("packager"));
+    }
+    packagerThread_ = std::move(*packager);
 
     capture::SourceCallbacks callbacks;
     callbacks.onVideo = [this](VideoFramePtr f) {

@@ -129,7 +129,7 @@ private:
     std::vector<const publisher::push::PushSink*> pushSinks_;  ///< owned by fanout_
     int64_t wallClockAnchorMs_ = 0;
     std::unique_ptr<publisher::Packager> packager_;
-    std::thread packagerThread_;
+    std::jthread packagerThread_;
 
     mutable std::mutex mutex_;
     std::condition_variable doneChanged_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/thread.h"
 
 namespace podium::publisher::push {
 
@@ -39,7 +40,11 @@ Result<void> RequestPush::open(const std::vector<TrackInfo>& tracks) {
             std::make_unique<TrackState>(t, MediaTime{options_.spoolDuration.count(), 1000},
                                          options_.spoolDirectory));
     }
-    worker_ = std::thread([this] { run(); });
+    auto worker = startThread(name(), [this](std::stop_token) { run(); });
+    if (!worker) {
+        return makeError(worker.error().withContext(name()));
+    }
+    worker_ = std::move(*worker);
     return ok();
 }
 

@@ -94,7 +94,7 @@ private:
     StatusBoard board_;
     std::atomic<uint64_t> items_{0};
     std::atomic<uint64_t> bytes_{0};
-    std::thread worker_;
+    std::jthread worker_;
 };
 
 }  // namespace podium::publisher::push

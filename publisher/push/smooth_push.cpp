@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "publisher/push/smooth_boxes.h"
+#include "core/thread.h"
 
 namespace podium::publisher::push {
 
@@ -99,7 +100,11 @@ Result<void> SmoothPush::open(const std::vector<TrackInfo>& tracks) {
         tracks_.push_back(std::make_unique<Track>(tracks[i], options_, target_, i));
         tracks_.back()->board = &board_;
     }
-    worker_ = std::thread([this] { run(); });
+    auto worker = startThread(name(), [this](std::stop_token) { run(); });
+    if (!worker) {
+        return makeError(worker.error().withContext(name()));
+    }
+    worker_ = std::move(*worker);
     return ok();
 }
 

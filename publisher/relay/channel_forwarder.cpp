@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "publisher/push/push_factory.h"
+#include "core/thread.h"
 
 namespace podium::publisher::relay {
 
@@ -74,7 +75,12 @@ ChannelForwarder::ChannelForwarder(std::shared_ptr<origin::Channel> channel,
       target_(std::move(target)),
       options_(std::move(options)),
       signal_(std::make_shared<Signal>()) {
-    thread_ = std::thread([this] { run(); });
+    auto thread = startThread("forward " + channel_->name(), [this](std::stop_token) { run(); });
+    if (thread) {
+        thread_ = std::move(*thread);
+    } else {
+        logError("relay", thread.error().toString());
+    }
 }
 
 ChannelForwarder::~ChannelForwarder() {

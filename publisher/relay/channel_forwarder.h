@@ -62,7 +62,7 @@ private:
     uint64_t forwarded_ = 0;
     bool ended_ = false;
 
-    std::thread thread_;
+    std::jthread thread_;
 };
 
 }  // namespace podium::publisher::relay

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "publisher/relay/channel_forwarder.h"
+#include "core/thread.h"
 
 namespace podium::publisher::relay {
 
@@ -37,7 +38,11 @@ Result<std::unique_ptr<ChannelRelay>> ChannelRelay::start(origin::SegmentStore& 
         return tl::unexpected(target.error());
     }
     std::unique_ptr<ChannelRelay> relay(new ChannelRelay(store, *target, std::move(options)));
-    relay->thread_ = std::thread([r = relay.get()] { r->run(); });
+    auto thread = startThread("relay", [r = relay.get()](std::stop_token) { r->run(); });
+    if (!thread) {
+        return makeError(thread.error().withContext("relay"));
+    }
+    relay->thread_ = std::move(*thread);
     return relay;
 }
 

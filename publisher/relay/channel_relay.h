@@ -83,7 +83,7 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     std::map<std::string, std::unique_ptr<ChannelForwarder>> forwarders_;
-    std::thread thread_;
+    std::jthread thread_;
 };
 
 /// A one-line summary of a relay's channels ("a live 1.2 MB sent, b retrying: cannot connect").

@@ -8,6 +8,7 @@
 #include "publisher/mp4/box_reader.h"
 #include "publisher/origin/ingest/movie_header.h"
 #include "publisher/push/curl_handle.h"
+#include "core/thread.h"
 
 namespace podium::publisher::relay {
 
@@ -142,7 +143,11 @@ Result<std::unique_ptr<PullClient>> PullClient::start(origin::SegmentStore& stor
     }
     std::unique_ptr<PullClient> client(
         new PullClient(store, channel, std::move(urls), std::move(options)));
-    client->thread_ = std::thread([c = client.get()] { c->run(); });
+    auto thread = startThread("pull " + channel, [c = client.get()](std::stop_token) { c->run(); });
+    if (!thread) {
+        return makeError(thread.error().withContext("pull " + channel));
+    }
+    client->thread_ = std::move(*thread);
     return client;
 }
 

@@ -105,7 +105,7 @@ private:
     mutable std::mutex mutex_;  ///< guards status_ and the sleep
     std::condition_variable wake_;
     PullStatus status_;
-    std::thread thread_;
+    std::jthread thread_;
 };
 
 }  // namespace podium::publisher::relay

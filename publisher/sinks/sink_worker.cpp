@@ -1,4 +1,5 @@
 #include "publisher/sinks/sink_worker.h"
+#include "core/thread.h"
 
 #include <exception>
 #include <type_traits>
@@ -40,7 +41,14 @@ SinkWorker::SinkWorker(std::unique_ptr<SegmentSink> sink, SinkQueuePolicy policy
 }
 
 void SinkWorker::start() {
-    thread_ = std::jthread([self = shared_from_this()](std::stop_token stop) { self->run(stop); });
+    auto thread = startThread(
+        "sink " + name_, [self = shared_from_this()](std::stop_token stop) { self->run(stop); },
+        [this](const Status& s) { markFailed(s); });
+    if (!thread) {
+        markFailed(thread.error());
+        return;
+    }
+    thread_ = std::move(*thread);
 }
 
 std::optional<SinkWorker::SegmentKey> SinkWorker::keyOf(const SinkItem& item) {

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "publisher/origin/server/http_connection.h"
 #include "publisher/origin/server/server_shared.h"
+#include "core/thread.h"
 
 namespace podium::publisher::origin {
 
@@ -49,7 +50,7 @@ struct OriginServer::Impl {
     asio::io_context ioc;
     tcp::acceptor acceptor;
     uint16_t port = 0;
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;
     std::atomic<bool> stopped{false};
 };
 
@@ -95,15 +96,7 @@ void OriginServer::Impl::accept() {
 void OriginServer::Impl::run() {
     // A thread entry: nothing escapes. Handlers do not throw by design; if one does, log it
     // and keep the loop running.
-    for (;;) {
-        try {
-            ioc.run();
-            return;
-        } catch (const std::exception& e) {
-            logError(kLog, std::string("unexpected exception in a connection: ") + e.what());
-        } catch (...) {
-            logError(kLog, "unexpected exception in a connection");
-        }
+    while (!runGuarded(kLog, [this] { ioc.run(); })) {
     }
 }
 
@@ -116,7 +109,13 @@ Result<std::unique_ptr<OriginServer>> OriginServer::start(OriginConfig config,
     impl->accept();
     const int threads = std::max(1, impl->shared->config.threads);
     for (int i = 0; i < threads; ++i) {
-        impl->threads.emplace_back([raw = impl.get()] { raw->run(); });
+        auto thread = startThread("origin io " + std::to_string(i),
+                                  [raw = impl.get()](std::stop_token) { raw->run(); });
+        if (!thread) {
+            impl->ioc.stop();
+            return makeError(thread.error().withContext("origin"));
+        }
+        impl->threads.push_back(std::move(*thread));
     }
     logInfo(kLog, "listening on " + impl->shared->config.bindAddress + ":" +
                       std::to_string(impl->port) + " (" + std::to_string(threads) + " threads)");
