@@ -134,8 +134,11 @@ Result<void> Session::addArchive() {
     archive.directory = config_.archiveDir;
     archive.wallClockAnchorMs = wallClockAnchorMs_;
     archive.targetDurationSeconds = static_cast<int>(std::ceil(config_.preset.segmentSeconds));
-    return fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive),
-                            publisher::SinkQueuePolicy::lossless());
+    // Its own queue: a slow disk loses whole segments there (a gap in the VOD, logged), and
+    // never stalls the packager, the origin or the pushes.
+    const auto queue = publisher::ArchiveSink::queuePolicy(ladder_->tracks().size(),
+                                                           config_.preset.segmentSeconds);
+    return fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive), queue);
 }
 
 Result<void> Session::addPushTargets() {

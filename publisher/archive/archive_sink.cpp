@@ -1,5 +1,6 @@
 #include "publisher/archive/archive_sink.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -7,7 +8,6 @@
 #include <set>
 
 #include "core/log.h"
-#include "publisher/archive/atomic_file.h"
 #include "publisher/archive/path_guard.h"
 #include "publisher/manifest/hls_multivariant.h"
 
@@ -30,7 +30,18 @@ std::span<const uint8_t> textBytes(const std::string& text) {
 
 }  // namespace
 
-ArchiveSink::ArchiveSink(ArchiveSinkConfig config) : config_(std::move(config)) {}
+ArchiveSink::ArchiveSink(ArchiveSinkConfig config, std::unique_ptr<ArchiveStorage> storage)
+    : config_(std::move(config)),
+      storage_(storage ? std::move(storage) : makeDiskStorage()),
+      space_(*storage_, config_.directory),
+      gapLog_("archive " + config_.directory.string()) {}
+
+SinkQueuePolicy ArchiveSink::queuePolicy(size_t trackCount, double segmentSeconds) {
+    const auto segments =
+        static_cast<size_t>(std::ceil(kQueueSeconds / std::max(segmentSeconds, 0.1)));
+    // Inits are never dropped, and count as items: one more per track.
+    return SinkQueuePolicy::dropOldestSegment(std::max<size_t>(trackCount, 1) * (segments + 1));
+}
 
 std::string ArchiveSink::name() const {
     return "archive " + config_.directory.string();
@@ -102,8 +113,15 @@ Result<void> ArchiveSink::open(const std::vector<TrackInfo>& tracks) {
         }
         tracks_.emplace(track.trackIndex,
                         Track{track, std::nullopt, HlsMediaPlaylist(playlistConfig)});
+        nominalBitrateBps_ += std::max<int64_t>(track.bitrateBps, 0);
+    }
+    if (auto held = space_.hold(ArchiveSpace::kReserveStepBytes); !held) {
+        return makeError(held.error().withContext(
+            "archive folder " + config_.directory.string() +
+            " has no room for the reserve that keeps the archive finishable"));
     }
     logInfo("archive", "recording into " + config_.directory.string());
+    (void)watchSpace();
     return ok();
 }
 
@@ -111,13 +129,18 @@ Result<void> ArchiveSink::deliver(const SinkItem& item) {
     if (closed_) {
         return makeError(ErrorCode::InvalidArgument, "archive already closed");
     }
+    Result<void> written = ok();
     if (const auto* init = std::get_if<InitSegmentPtr>(&item); init && *init) {
-        return writeInit(**init);
+        written = writeInit(**init);
+    } else if (const auto* segment = std::get_if<SegmentPtr>(&item); segment && *segment) {
+        written = writeSegment(**segment);
     }
-    if (const auto* segment = std::get_if<SegmentPtr>(&item); segment && *segment) {
-        return writeSegment(**segment);
+    // Chunks (not wanted) and EndOfStream (close() follows) need nothing. After a failure
+    // the fan-out stops this sink without calling close(): finish here, whatever went wrong.
+    if (!written) {
+        return finish(written.error());
     }
-    return ok();  // chunks (not wanted) and EndOfStream (close() follows)
+    return ok();
 }
 
 Result<ArchiveSink::Track*> ArchiveSink::trackFor(int trackIndex, const char* what) {
@@ -131,7 +154,7 @@ Result<ArchiveSink::Track*> ArchiveSink::trackFor(int trackIndex, const char* wh
 }
 
 Result<void> ArchiveSink::write(const fs::path& relative, std::span<const uint8_t> bytes) {
-    auto written = writeFileAtomically(config_.directory / relative, bytes);
+    auto written = storage_->writeFile(config_.directory / relative, bytes);
     if (written) {
         filesWritten_ += 1;
         bytesWritten_ += bytes.size();
@@ -178,6 +201,13 @@ Result<void> ArchiveSink::writeSegment(const Segment& segment) {
         return makeError(ErrorCode::InvalidArgument,
                          where + " does not follow segment " + std::to_string(t.lastNumber));
     }
+    // A gap: segments the queue dropped (the disk was slower than the stream). Within a
+    // track it becomes a discontinuity; before a track's first segment, a later start.
+    firstNumber_ = std::min(firstNumber_.value_or(segment.number), segment.number);
+    const int64_t expected = t.lastNumber >= 0 ? t.lastNumber + 1 : *firstNumber_;
+    if (segment.number > expected) {
+        noteGap(t, expected, segment.number - 1);
+    }
     if (auto written = write(fs::path(t.info.id) / segmentName(segment.number), segment.bytes);
         !written) {
         return written;
@@ -196,12 +226,52 @@ Result<void> ArchiveSink::writeSegment(const Segment& segment) {
     if (auto written = writeMediaPlaylist(t); !written) {
         return written;
     }
-    return writeMultivariantIfDue(false);
+    if (auto written = writeMultivariantIfDue(false); !written) {
+        return written;
+    }
+    return watchSpace();
 }
 
-Result<void> ArchiveSink::writeMediaPlaylist(const Track& track) {
-    return write(fs::path(track.info.id) / kPlaylistName,
-                 textBytes(renderMediaPlaylist(track.playlist)));
+void ArchiveSink::noteGap(const Track& track, int64_t firstMissing, int64_t lastMissing) {
+    gaps_ += 1;
+    segmentsMissing_ += uint64_t(lastMissing - firstMissing + 1);
+    const std::string which =
+        firstMissing == lastMissing
+            ? "segment " + std::to_string(firstMissing)
+            : "segments " + std::to_string(firstMissing) + "-" + std::to_string(lastMissing);
+    gapLog_.hit(LogLevel::Warning,
+                "the disk fell behind the stream: " + which + " of track " + track.info.id +
+                    " never reached the archive; " +
+                    (track.lastNumber >= 0 ? "recorded as a gap (EXT-X-DISCONTINUITY)"
+                                           : "the track starts after them"));
+}
+
+Result<void> ArchiveSink::watchSpace() {
+    uint64_t largestPlaylist = 0;
+    int64_t measuredBps = 0;
+    for (const auto& [index, t] : tracks_) {
+        // The final playlist is about as long as the one on disk: bytes of what we rendered.
+        largestPlaylist = std::max<uint64_t>(largestPlaylist, t.playlistBytes);
+        if (t.seconds > 0) {
+            measuredBps += std::llround(double(t.bytes) * 8.0 / t.seconds);
+        }
+    }
+    const uint64_t needed =
+        ArchiveSpace::neededFor(largestPlaylist, multivariantBytes_, tracks_.size());
+    if (auto held = space_.hold(needed); !held) {
+        return makeError(held.error().withContext("no room left to keep the archive finishable"));
+    }
+    if (auto warning = space_.runwayWarning(std::max(nominalBitrateBps_, measuredBps))) {
+        lowSpaceWarned_ = true;
+        logWarning("archive", *warning);
+    }
+    return ok();
+}
+
+Result<void> ArchiveSink::writeMediaPlaylist(Track& track) {
+    const std::string text = renderMediaPlaylist(track.playlist);
+    track.playlistBytes = text.size();
+    return write(fs::path(track.info.id) / kPlaylistName, textBytes(text));
 }
 
 int64_t ArchiveSink::peakOf(const Track& track) const {
@@ -214,7 +284,7 @@ Result<void> ArchiveSink::writeMultivariantIfDue(bool force) {
     std::vector<int64_t> peaks;
     bool everyTrackHasASegment = true;
     for (const auto& [index, t] : tracks_) {
-        if (t.lastNumber < 0) {
+        if (t.lastNumber < 0 || (closed_ && !t.finished)) {
             everyTrackHasASegment = false;
             continue;
         }
@@ -234,9 +304,11 @@ Result<void> ArchiveSink::writeMultivariantIfDue(bool force) {
     if (!due || input.variants.empty()) {
         return ok();
     }
-    if (auto written = write(kPlaylistName, textBytes(renderMultivariant(input))); !written) {
+    const std::string text = renderMultivariant(input);
+    if (auto written = write(kPlaylistName, textBytes(text)); !written) {
         return written;
     }
+    multivariantBytes_ = text.size();
     multivariantWritten_ = true;
     writtenPeaks_ = std::move(peaks);
     return ok();
@@ -246,26 +318,70 @@ Result<void> ArchiveSink::close() {
     if (closed_) {
         return ok();
     }
+    return finish(std::nullopt);
+}
+
+Result<void> ArchiveSink::finish(const std::optional<Status>& failure) {
     closed_ = true;
+    space_.release();  // first: on a full disk, this is the room the final playlists need
+    std::vector<std::string> unfinished;
+    std::optional<Status> firstProblem;
+    double recordedSeconds = 0;
     for (auto& [index, t] : tracks_) {
         if (t.lastNumber < 0) {
             continue;
         }
         t.playlist.end();
         if (auto written = writeMediaPlaylist(t); !written) {
-            return written;
+            unfinished.push_back(t.info.id + "/" + kPlaylistName);
+            firstProblem = firstProblem ? firstProblem : written.error();
+            continue;
         }
+        t.finished = true;
+        recordedSeconds = std::max(recordedSeconds, t.seconds);
     }
+    const bool anyVideoFinished = std::any_of(tracks_.begin(), tracks_.end(), [](const auto& t) {
+        return t.second.finished && t.second.info.kind == TrackKind::Video;
+    });
     if (auto written = writeMultivariantIfDue(true); !written) {
-        return written;
+        unfinished.push_back(kPlaylistName);
+        firstProblem = firstProblem ? firstProblem : written.error();
+    } else if (multivariantWritten_ && !anyVideoFinished) {
+        unfinished.push_back(kPlaylistName);  // it still lists playlists left unfinished
     }
-    logInfo("archive", "finished " + config_.directory.string() + " (" +
-                           std::to_string(filesWritten_.load()) + " files)");
+    std::string summary = std::to_string(filesWritten_.load()) + " files, " +
+                          std::to_string(std::lround(recordedSeconds)) + " s recorded";
+    if (gaps_ > 0) {
+        summary += ", " + std::to_string(gaps_.load()) + " gaps (" +
+                   std::to_string(segmentsMissing_.load()) + " segments missing)";
+    }
+    std::string saved;
+    if (!unfinished.empty()) {
+        std::string list;
+        for (const auto& name : unfinished) {
+            list += (list.empty() ? "" : ", ") + name;
+        }
+        saved = "could not finish " + list + " (" + firstProblem->toString() + ")";
+    } else {
+        saved = "its playlists were finished with EXT-X-ENDLIST";
+    }
+    if (failure) {
+        return makeError(failure->code(), failure->toString() + "; the archive stopped (" +
+                                              summary + ") and " + saved);
+    }
+    if (!unfinished.empty()) {
+        return makeError(firstProblem->code(), "the archive " + saved);
+    }
+    logInfo("archive", "finished " + config_.directory.string() + " (" + summary + ")");
     return ok();
 }
 
 SinkStats ArchiveSink::stats() const {
     return {filesWritten_.load(), bytesWritten_.load()};
+}
+
+ArchiveHealth ArchiveSink::health() const {
+    return {lowSpaceWarned_.load(), gaps_.load(), segmentsMissing_.load()};
 }
 
 }  // namespace podium::publisher

@@ -18,8 +18,9 @@ namespace podium::publisher {
 class SinkWorker;
 
 enum class SinkOverflow {
-    Lossless = 1,       ///< the packager waits for the sink (archive: completeness first)
-    DropOldestSegment,  ///< the oldest queued segment goes, as a whole; inits never (network)
+    Lossless = 1,       ///< the packager waits for the sink: only for sinks that cannot be slow
+    DropOldestSegment,  ///< the oldest queued segment goes, as a whole; inits never (network
+                        ///< destinations, the archive: a gap rather than a stalled stream)
 };
 
 /// How one sink's queue behaves. Capacity in queue items (inits, chunks, segments).
