@@ -15,6 +15,7 @@ const char* errorCodeName(ErrorCode code) {
         case ErrorCode::FailedPrecondition: return "failed precondition";
         case ErrorCode::Unsupported: return "unsupported";
         case ErrorCode::Internal: return "internal error";
+        case ErrorCode::LimitExceeded: return "limit exceeded";
     }
     return "unknown error";
 }

@@ -21,6 +21,7 @@ enum class ErrorCode {
     FailedPrecondition,   ///< input arrived in the wrong order (media before its header: 412)
     Unsupported,          ///< well-formed but not something we handle (a codec: 415)
     Internal,             ///< a bug or an unexpected library state
+    LimitExceeded,        ///< input over a configured limit (a box, a segment, a count: 413)
 };
 
 const char* errorCodeName(ErrorCode code);

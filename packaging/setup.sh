@@ -22,6 +22,8 @@ PACKAGES=(
   # for the benchmarks
   ffmpeg nginx chromium nodejs xvfb xauth x11-utils pulseaudio pulseaudio-utils
   wrk time curl openssl
+  # fuzzing (packaging/fuzz.sh): clang 16 with libFuzzer and the ASan/UBSan runtimes
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev
 )
 
 # npm ships with NodeSource's nodejs; with Debian's nodejs it is a package of its own.

@@ -36,12 +36,26 @@ std::string where(FourCC type, uint64_t offset) {
     return "box '" + type.toString() + "' at offset " + std::to_string(offset);
 }
 
-Result<std::vector<Box>> parseRange(std::span<const uint8_t> all, uint64_t begin, uint64_t end,
-                                    int depth);
+// What one parse may still allocate: boxes left before the tree is too big.
+struct Budget {
+    size_t boxesLeft = 0;
+    size_t maxBoxes = 0;
+};
 
-// Parses the header of the box at `offset` (inside [offset, end)) and, for containers, its
-// children.
-Result<Box> parseBox(std::span<const uint8_t> all, uint64_t offset, uint64_t end, int depth) {
+Result<std::vector<Box>> parseRange(std::span<const uint8_t> all, uint64_t begin, uint64_t end,
+                                    int depth, Budget& budget);
+
+// Parses the header of the box at `offset` (inside [offset, end), end <= all.size()) and, for
+// containers, its children. Every subspan below is inside [offset, end): box.size is checked
+// against `end - offset` (no addition that could wrap) before it is used.
+Result<Box> parseBox(std::span<const uint8_t> all, uint64_t offset, uint64_t end, int depth,
+                     Budget& budget) {
+    if (budget.boxesLeft == 0) {
+        return makeError(ErrorCode::LimitExceeded, "more than " + std::to_string(budget.maxBoxes) +
+                                                       " boxes (at offset " +
+                                                       std::to_string(offset) + ")");
+    }
+    --budget.boxesLeft;
     if (end - offset < 8) {
         return makeError(ErrorCode::Parse, "truncated box header at offset " +
                                                std::to_string(offset) + " (" +
@@ -89,7 +103,7 @@ Result<Box> parseBox(std::span<const uint8_t> all, uint64_t offset, uint64_t end
             return makeError(ErrorCode::Parse, where(box.type, offset) + ": nested too deeply");
         }
         const uint64_t childBegin = offset + box.headerSize + *childOffset;
-        auto children = parseRange(all, childBegin, offset + box.size, depth + 1);
+        auto children = parseRange(all, childBegin, offset + box.size, depth + 1, budget);
         if (!children) {
             return makeError(children.error().withContext(where(box.type, offset)));
         }
@@ -99,11 +113,11 @@ Result<Box> parseBox(std::span<const uint8_t> all, uint64_t offset, uint64_t end
 }
 
 Result<std::vector<Box>> parseRange(std::span<const uint8_t> all, uint64_t begin, uint64_t end,
-                                    int depth) {
+                                    int depth, Budget& budget) {
     std::vector<Box> boxes;
     uint64_t offset = begin;
     while (offset < end) {
-        auto box = parseBox(all, offset, end, depth);
+        auto box = parseBox(all, offset, end, depth, budget);
         if (!box) {
             return makeError(box.error());
         }
@@ -138,8 +152,9 @@ Status shortBox(const Box& box) {
 
 }  // namespace
 
-Result<std::vector<Box>> BoxReader::parse(std::span<const uint8_t> bytes) {
-    return parseRange(bytes, 0, bytes.size(), 0);
+Result<std::vector<Box>> BoxReader::parse(std::span<const uint8_t> bytes, size_t maxBoxes) {
+    Budget budget{maxBoxes, maxBoxes};
+    return parseRange(bytes, 0, bytes.size(), 0, budget);
 }
 
 const Box* findBox(const std::vector<Box>& boxes, std::string_view path) {
@@ -178,7 +193,7 @@ Result<Tfhd> readTfhd(const Box& tfhd) {
     return in.ok() ? Result<Tfhd>(out) : makeError(shortBox(tfhd));
 }
 
-Result<Trun> readTrun(const Box& trun) {
+Result<Trun> readTrun(const Box& trun, uint32_t maxSamples) {
     ByteReader in(trun.payload);
     Trun out;
     out.version = in.u8();
@@ -190,10 +205,15 @@ Result<Trun> readTrun(const Box& trun) {
     if (out.flags & 0x000004) {
         out.firstSampleFlags = in.u32();
     }
-    // Each sample needs at least 4 bytes per present field; reject impossible counts up front.
+    // Each sample needs 4 bytes per present field; reject impossible counts before allocating.
     const size_t perSample = 4 * size_t(std::popcount(out.flags & 0x000f00));
     if (!in.ok() || (perSample > 0 && count > in.remaining() / perSample)) {
         return makeError(shortBox(trun));
+    }
+    if (count > maxSamples) {
+        return makeError(ErrorCode::LimitExceeded,
+                         where(trun.type, trun.offset) + ": sample_count " + std::to_string(count) +
+                             " is over the limit of " + std::to_string(maxSamples) + " samples");
     }
     out.samples.resize(count);
     for (TrunSample& s : out.samples) {

@@ -27,10 +27,16 @@ struct Box {
 
 /// Parses ISO BMFF bytes into a box tree, validating every size against its parent: malformed
 /// input gives a Parse Status naming the box and its offset, never a crash. Supports size 0
-/// ("to the end of the parent") and 64-bit largesize. Pure; callable from any thread.
+/// ("to the end of the parent") and 64-bit largesize. The tree holds at most `maxBoxes` boxes
+/// (a box costs ~100 bytes of tree for 8 bytes of input: hostile input of empty boxes would
+/// otherwise grow memory twelvefold); more is a LimitExceeded Status. Pure; callable from any
+/// thread.
 class BoxReader {
 public:
-    static Result<std::vector<Box>> parse(std::span<const uint8_t> bytes);
+    static constexpr size_t kDefaultMaxBoxes = 65536;
+
+    static Result<std::vector<Box>> parse(std::span<const uint8_t> bytes,
+                                          size_t maxBoxes = kDefaultMaxBoxes);
 };
 
 /// Indented text tree ("moof [size 108]" then "  mfhd [size 16] sequence=1"), one line per box
@@ -67,6 +73,12 @@ struct Tfhd {
 Result<uint32_t> readMfhd(const Box& mfhd);  ///< sequence_number
 Result<uint64_t> readTfdt(const Box& tfdt);  ///< baseMediaDecodeTime (v0 or v1)
 Result<Tfhd> readTfhd(const Box& tfhd);
-Result<Trun> readTrun(const Box& trun);
+/// Most samples one trun may declare by default: 65,536 samples (~1.5 MiB of TrunSample),
+/// far above any real fragment (a 10 s fragment of 96 kHz AAC has 938).
+inline constexpr uint32_t kDefaultMaxTrunSamples = 65536;
+/// Errors: Parse (payload shorter than its sample_count needs), LimitExceeded (sample_count
+/// above `maxSamples`; checked before anything is allocated: a count of default-sized samples
+/// costs no payload bytes).
+Result<Trun> readTrun(const Box& trun, uint32_t maxSamples = kDefaultMaxTrunSamples);
 
 }  // namespace podium::publisher::mp4

@@ -1,7 +1,10 @@
 #include "publisher/relay/playlist_parser.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 namespace podium::publisher::relay {
@@ -59,46 +62,91 @@ int64_t toInt(const std::string& s) {
     return std::strtoll(s.c_str(), nullptr, 10);
 }
 
+// An integer attribute clamped to [0, max] (strtoll saturates; negative means absent).
+int64_t toBounded(const std::string& s, int64_t max) {
+    const int64_t v = toInt(s);
+    return v < 0 ? 0 : std::min(v, max);
+}
+
+// A decimal-integer (RFC 8216 4.2) in [0, 2^62]; nullopt otherwise.
+std::optional<int64_t> toSequence(const std::string& s) {
+    if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string::npos) {
+        return std::nullopt;
+    }
+    const int64_t v = std::strtoll(s.c_str(), nullptr, 10);
+    return v <= (int64_t(1) << 62) ? std::optional<int64_t>(v) : std::nullopt;
+}
+
+// Seconds at the start of `s` ("2.000," of EXTINF) if finite and in [0, kMaxPlaylistSeconds].
+std::optional<double> toSeconds(const char* s) {
+    char* end = nullptr;
+    const double v = std::strtod(s, &end);
+    if (end == s || !std::isfinite(v) || v < 0 || v > kMaxPlaylistSeconds) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string lastFolderOrName(const std::string& uri) {
+    const std::string path = uri.substr(0, uri.find_first_of("?#"));
+    const size_t slash = path.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+        const size_t before = path.rfind('/', slash - 1);
+        return path.substr(before == std::string::npos ? 0 : before + 1,
+                           slash - (before == std::string::npos ? 0 : before + 1));
+    }
+    const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+    return file.substr(0, file.find('.'));
+}
+
 }  // namespace
 
-Result<std::vector<PlaylistVariant>> parseMultivariant(const std::string& text) {
+Result<std::vector<PlaylistVariant>> parseMultivariant(const std::string& text,
+                                                       size_t maxVariants) {
     const auto all = lines(text);
     if (all.empty() || all[0] != "#EXTM3U") {
         return makeError(ErrorCode::Parse, "not an HLS playlist (no #EXTM3U)");
     }
     std::vector<PlaylistVariant> video;
     std::vector<PlaylistVariant> audio;
+    std::set<std::string> audioUris;
+    const auto tooMany = [&] {
+        return makeError(ErrorCode::LimitExceeded, "the multivariant playlist lists more than " +
+                                                       std::to_string(maxVariants) + " renditions");
+    };
     for (size_t i = 1; i < all.size(); ++i) {
         const std::string& line = all[i];
         if (startsWith(line, "#EXT-X-STREAM-INF:") && i + 1 < all.size()) {
+            if (video.size() + audio.size() >= maxVariants) {
+                return tooMany();
+            }
             auto a = attributes(line.substr(18));
             PlaylistVariant v;
             v.uri = all[++i];
-            v.bandwidth = toInt(a["BANDWIDTH"]);
-            v.averageBandwidth = toInt(a["AVERAGE-BANDWIDTH"]);
+            v.bandwidth = toBounded(a["BANDWIDTH"], INT32_MAX);
+            v.averageBandwidth = toBounded(a["AVERAGE-BANDWIDTH"], INT32_MAX);
             v.codecs = a["CODECS"];
             const std::string& res = a["RESOLUTION"];
             if (const size_t x = res.find('x'); x != std::string::npos) {
-                v.width = int(toInt(res.substr(0, x)));
-                v.height = int(toInt(res.substr(x + 1)));
+                v.width = int(toBounded(res.substr(0, x), 65535));
+                v.height = int(toBounded(res.substr(x + 1), 65535));
             }
-            v.frameRate = std::strtod(a["FRAME-RATE"].c_str(), nullptr);
+            const double rate = std::strtod(a["FRAME-RATE"].c_str(), nullptr);
+            v.frameRate = std::isfinite(rate) && rate > 0 && rate <= 1000 ? rate : 0;
             video.push_back(v);
         } else if (startsWith(line, "#EXT-X-MEDIA:")) {
             auto a = attributes(line.substr(13));
-            if (a["TYPE"] != "AUDIO" || a["URI"].empty()) {
+            if (a["TYPE"] != "AUDIO" || a["URI"].empty() || audioUris.count(a["URI"]) > 0) {
                 continue;
             }
-            bool known = false;
-            for (const auto& existing : audio) {
-                known = known || existing.uri == a["URI"];
+            if (video.size() + audio.size() >= maxVariants) {
+                return tooMany();
             }
-            if (!known) {
-                PlaylistVariant v;
-                v.uri = a["URI"];
-                v.isAudio = true;
-                audio.push_back(v);
-            }
+            audioUris.insert(a["URI"]);
+            PlaylistVariant v;
+            v.uri = a["URI"];
+            v.isAudio = true;
+            audio.push_back(v);
         }
     }
     if (video.empty() && audio.empty()) {
@@ -108,30 +156,47 @@ Result<std::vector<PlaylistVariant>> parseMultivariant(const std::string& text) 
     return video;
 }
 
-Result<MediaPlaylist> parseMediaPlaylist(const std::string& text) {
+Result<MediaPlaylist> parseMediaPlaylist(const std::string& text, size_t maxSegments) {
     const auto all = lines(text);
     if (all.empty() || all[0] != "#EXTM3U") {
         return makeError(ErrorCode::Parse, "not an HLS playlist (no #EXTM3U)");
     }
     MediaPlaylist out;
-    int64_t sequence = 0;
+    int64_t sequence = 0;  // <= 2^62 + maxSegments: never overflows
     double duration = -1;
     bool discontinuity = false;
     for (size_t i = 1; i < all.size(); ++i) {
         const std::string& line = all[i];
         if (startsWith(line, "#EXT-X-TARGETDURATION:")) {
-            out.targetDuration = std::strtod(line.c_str() + 22, nullptr);
+            const auto target = toSeconds(line.c_str() + 22);
+            if (!target) {
+                return makeError(ErrorCode::Parse, "bad EXT-X-TARGETDURATION: " + line.substr(22));
+            }
+            out.targetDuration = *target;
         } else if (startsWith(line, "#EXT-X-MEDIA-SEQUENCE:")) {
-            sequence = toInt(line.substr(22));
+            const auto first = toSequence(line.substr(22));
+            if (!first) {
+                return makeError(ErrorCode::Parse, "bad EXT-X-MEDIA-SEQUENCE: " + line.substr(22));
+            }
+            sequence = *first;
         } else if (startsWith(line, "#EXT-X-MAP:")) {
             out.mapUri = attributes(line.substr(11))["URI"];
         } else if (startsWith(line, "#EXTINF:")) {
-            duration = std::strtod(line.c_str() + 8, nullptr);
+            const auto seconds = toSeconds(line.c_str() + 8);
+            if (!seconds) {
+                return makeError(ErrorCode::Parse, "bad EXTINF duration: " + line.substr(8));
+            }
+            duration = *seconds;
         } else if (line == "#EXT-X-DISCONTINUITY") {
             discontinuity = true;
         } else if (line == "#EXT-X-ENDLIST") {
             out.ended = true;
         } else if (line[0] != '#' && duration >= 0) {
+            if (out.segments.size() >= maxSegments) {
+                return makeError(ErrorCode::LimitExceeded, "the media playlist lists more than " +
+                                                               std::to_string(maxSegments) +
+                                                               " segments");
+            }
             out.segments.push_back(PlaylistSegment{sequence++, duration, line, discontinuity});
             duration = -1;
             discontinuity = false;
@@ -160,15 +225,13 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
 }
 
 std::string trackIdFromUri(const std::string& uri) {
-    const std::string path = uri.substr(0, uri.find_first_of("?#"));
-    const size_t slash = path.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
-        const size_t before = path.rfind('/', slash - 1);
-        return path.substr(before == std::string::npos ? 0 : before + 1,
-                           slash - (before == std::string::npos ? 0 : before + 1));
+    std::string id = lastFolderOrName(uri);
+    for (char& c : id) {
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_' || c == '-';
+        c = safe ? c : '_';
     }
-    const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
-    return file.substr(0, file.find('.'));
+    return id.empty() ? std::string("track") : id;
 }
 
 }  // namespace podium::publisher::relay

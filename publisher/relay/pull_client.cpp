@@ -2,22 +2,50 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <tuple>
 
 #include "core/log.h"
+#include "core/thread.h"
 #include "publisher/mp4/box_reader.h"
 #include "publisher/origin/ingest/movie_header.h"
 #include "publisher/push/curl_handle.h"
-#include "core/thread.h"
 
 namespace podium::publisher::relay {
 
 namespace {
 
+// Decode times beyond this are refused (as the ingest does): every sum and rescale stays in
+// int64.
+constexpr uint64_t kMaxDecodeTime = uint64_t(1) << 62;
+
+// A GET body that stops growing at `max` bytes (the write callback then aborts the transfer).
+struct BoundedBody {
+    std::vector<uint8_t> bytes;
+    uint64_t max = 0;
+    bool overflow = false;
+};
+
 size_t appendBody(char* data, size_t size, size_t count, void* user) {
-    auto* body = static_cast<std::vector<uint8_t>*>(user);
-    body->insert(body->end(), data, data + size * count);
-    return size * count;
+    auto* body = static_cast<BoundedBody*>(user);
+    const size_t n = size * count;
+    if (n > body->max - body->bytes.size()) {
+        body->overflow = true;
+        return 0;  // CURLE_WRITE_ERROR
+    }
+    body->bytes.insert(body->bytes.end(), data, data + n);
+    return n;
+}
+
+// "http" or "https" for a URL with one of those schemes, else empty.
+std::string httpScheme(const std::string& url) {
+    if (url.rfind("http://", 0) == 0) {
+        return "http";
+    }
+    if (url.rfind("https://", 0) == 0) {
+        return "https";
+    }
+    return {};
 }
 
 int abortWhenStopping(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -57,6 +85,7 @@ Result<TrackInfo> trackFromInit(const std::vector<uint8_t>& init, const Playlist
     TrackInfo info = (*tracks)[0].info;
     info.id = id;
     info.trackIndex = index;
+    // The parser bounds BANDWIDTH to int and FRAME-RATE to (0, 1000].
     if (!variant.isAudio && variant.bandwidth > 0) {
         info.maxBitrateBps = int(variant.bandwidth);
         info.bitrateBps =
@@ -69,19 +98,26 @@ Result<TrackInfo> trackFromInit(const std::vector<uint8_t>& init, const Playlist
     return info;
 }
 
-/// Sum of the trun sample durations of every fragment; 0 when a trun carries none.
-int64_t trunDuration(const std::vector<mp4::Box>& boxes) {
-    int64_t total = 0;
+/// Sum of the trun sample durations of every fragment; 0 when a trun carries none. Errors:
+/// Parse (a malformed trun, a sum beyond 2^62 ticks), LimitExceeded (too many samples).
+Result<int64_t> trunDuration(const std::vector<mp4::Box>& boxes) {
+    uint64_t total = 0;
     for (const mp4::Box* trun : mp4::findAllBoxes(boxes, "moof/traf/trun")) {
         auto t = mp4::readTrun(*trun);
-        if (!t || !(t->flags & 0x100)) {
+        if (!t) {
+            return makeError(t.error());
+        }
+        if (!(t->flags & 0x100)) {
             return 0;
         }
         for (const auto& s : t->samples) {
-            total += s.duration;
+            total += s.duration;  // < 2^62 + 2^32: cannot wrap before the check below
+            if (total > kMaxDecodeTime) {
+                return makeError(ErrorCode::Parse, "trun durations add up beyond 2^62 ticks");
+            }
         }
     }
-    return total;
+    return int64_t(total);
 }
 
 }  // namespace
@@ -143,7 +179,15 @@ Result<std::unique_ptr<PullClient>> PullClient::start(origin::SegmentStore& stor
     }
     std::unique_ptr<PullClient> client(
         new PullClient(store, channel, std::move(urls), std::move(options)));
-    auto thread = startThread("pull " + channel, [c = client.get()](std::stop_token) { c->run(); });
+    PullClient* c = client.get();
+    auto thread = startThread(
+        "pull " + channel, [c](std::stop_token) { c->run(); },
+        [c](const Status& failure) {
+            c->update([&](PullStatus& s) {
+                s.state = PullState::Failed;
+                s.lastError = failure.toString();
+            });
+        });
     if (!thread) {
         return makeError(thread.error().withContext("pull " + channel));
     }
@@ -187,13 +231,26 @@ bool PullClient::sleepFor(std::chrono::milliseconds delay) {
     return !stopping_;
 }
 
+// One connect-or-reload and ingest round. Whatever the upstream sent, this returns: an
+// exception (memory) becomes an Internal Status like any other failure, then a retry.
+Result<bool> PullClient::attempt(bool connected, const std::string& url) {
+    Result<bool> done = makeError(ErrorCode::Internal, "not run");
+    const bool ran = runGuarded("pull " + channelName_, [&] {
+        done = connected ? reload().and_then([&] { return ingest(); })
+                         : connect(url).and_then([&] { return ingest(); });
+    });
+    if (!ran) {
+        return makeError(ErrorCode::Internal, "the pull round failed with an exception");
+    }
+    return done;
+}
+
 void PullClient::run() {
     push::RetryPolicy policy(options_.retry, urls_);
     std::string url = urls_.front();
     bool connected = false;
     while (!stopping_) {
-        Result<bool> done = connected ? reload().and_then([&] { return ingest(); })
-                                      : connect(url).and_then([&] { return ingest(); });
+        Result<bool> done = attempt(connected, url);
         if (stopping_) {
             break;
         }
@@ -214,9 +271,10 @@ void PullClient::run() {
                 std::max(options_.minReload, std::chrono::milliseconds(int64_t(target * 500.0))));
             continue;
         }
-        // An upstream without the channel (yet) is waited for like an unreachable one.
+        // An upstream without the channel (yet), or one serving something unusable, is waited
+        // for like an unreachable one: only refused credentials stop the pull.
         Status failure = done.error();
-        if (failure.code() == ErrorCode::NotFound) {
+        if (failure.code() != ErrorCode::PermissionDenied) {
             failure = Status(ErrorCode::Unavailable, failure.message());
         }
         const auto decision = policy.onFailure(failure);
@@ -239,7 +297,12 @@ void PullClient::run() {
     }
 }
 
-Result<std::vector<uint8_t>> PullClient::fetch(const std::string& url) {
+Result<std::vector<uint8_t>> PullClient::fetch(const std::string& url, uint64_t maxBytes) {
+    const std::string scheme = httpScheme(url);
+    if (scheme.empty()) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "refusing to fetch " + url + ": only http and https URLs are pulled");
+    }
     auto curl = push::CurlEasy::create();
     if (!curl) {
         return makeError(curl.error());
@@ -252,32 +315,69 @@ Result<std::vector<uint8_t>> PullClient::fetch(const std::string& url) {
     if (auto applied = push::applySettings(curl->get(), settings, url, headers); !applied) {
         return makeError(applied.error());
     }
-    std::vector<uint8_t> body;
+    BoundedBody body;
+    body.max = maxBytes;
     CURL* h = curl->get();
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, long(options_.requestTimeout.count()));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &stopping_);
+    CURLcode rc = CURLE_OK;
+    const auto set = [&](CURLoption option, auto value) {
+        if (rc == CURLE_OK) {
+            rc = curl_easy_setopt(h, option, value);
+        }
+    };
+    set(CURLOPT_HTTPGET, 1L);
+    set(CURLOPT_TIMEOUT_MS, long(options_.requestTimeout.count()));
+    set(CURLOPT_WRITEFUNCTION, appendBody);
+    set(CURLOPT_WRITEDATA, &body);
+    set(CURLOPT_NOPROGRESS, 0L);
+    set(CURLOPT_XFERINFOFUNCTION, abortWhenStopping);
+    set(CURLOPT_XFERINFODATA, &stopping_);
+    // Refused before a byte is read when the upstream announces a larger Content-Length.
+    set(CURLOPT_MAXFILESIZE_LARGE, curl_off_t(std::min<uint64_t>(maxBytes, INT64_MAX)));
+    // The request's own scheme only, redirects included (never file://, ftp://, or https
+    // quietly downgraded to http), and at most a few hops.
+    set(CURLOPT_PROTOCOLS_STR, scheme.c_str());
+    set(CURLOPT_REDIR_PROTOCOLS_STR, scheme.c_str());
+    set(CURLOPT_FOLLOWLOCATION, options_.maxRedirects > 0 ? 1L : 0L);
+    set(CURLOPT_MAXREDIRS, std::max(0L, options_.maxRedirects));
+    if (rc != CURLE_OK) {
+        return makeError(ErrorCode::Internal,
+                         std::string("curl_easy_setopt failed: ") + curl_easy_strerror(rc));
+    }
     const CURLcode code = curl_easy_perform(h);
     long http = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
+    if (body.overflow || code == CURLE_FILESIZE_EXCEEDED) {
+        return makeError(ErrorCode::LimitExceeded, "GET " + url + ": the body is larger than " +
+                                                       std::to_string(maxBytes) + " bytes");
+    }
+    if (code == CURLE_TOO_MANY_REDIRECTS) {
+        return makeError(
+            ErrorCode::Unavailable,
+            "GET " + url + ": more than " + std::to_string(options_.maxRedirects) + " redirects");
+    }
+    if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+        return makeError(ErrorCode::Unavailable,
+                         "GET " + url + ": redirected to a scheme other than " + scheme);
+    }
+    if (options_.maxRedirects <= 0 && http >= 300 && http < 400) {
+        return makeError(ErrorCode::Unavailable, "GET " + url + ": redirected (HTTP " +
+                                                     std::to_string(http) +
+                                                     "); redirects are not followed");
+    }
     if (auto r = push::transferStatus(code, http, "GET " + url); !r) {
         return makeError(r.error());
     }
-    update([&](PullStatus& s) { s.bytes += body.size(); });
-    return body;
+    update([&](PullStatus& s) { s.bytes += body.bytes.size(); });
+    return std::move(body.bytes);
 }
 
 Result<void> PullClient::connect(const std::string& url) {
     update([&](PullStatus& s) { s.url = url; });
-    auto multivariant = fetch(url);
+    auto multivariant = fetch(url, options_.maxPlaylistBytes);
     if (!multivariant) {
         return makeError(multivariant.error());
     }
-    auto variants = parseMultivariant(text(*multivariant));
+    auto variants = parseMultivariant(text(*multivariant), options_.maxTracks);
     if (!variants) {
         return makeError(variants.error().withContext(url));
     }
@@ -287,6 +387,11 @@ Result<void> PullClient::connect(const std::string& url) {
     for (const auto& v : *variants) {
         Track t;
         t.id = trackIdFromUri(v.uri);
+        for (const auto& other : tracks) {
+            if (other.id == t.id) {
+                t.id += "_" + std::to_string(tracks.size());  // two URIs, one folder name
+            }
+        }
         t.variant = v;
         t.playlistUrl = resolveUrl(url, v.uri);
         for (const auto& old : tracks_) {
@@ -294,7 +399,7 @@ Result<void> PullClient::connect(const std::string& url) {
                 t.lastSequence = old.lastSequence;  // a reconnect continues where it was
             }
         }
-        auto media = fetch(t.playlistUrl);
+        auto media = fetch(t.playlistUrl, options_.maxPlaylistBytes);
         if (!media) {
             return makeError(media.error());
         }
@@ -303,7 +408,7 @@ Result<void> PullClient::connect(const std::string& url) {
             return makeError(playlist.error().withContext(t.playlistUrl));
         }
         t.playlist = *playlist;
-        auto init = fetch(resolveUrl(t.playlistUrl, playlist->mapUri));
+        auto init = fetch(resolveUrl(t.playlistUrl, playlist->mapUri), options_.maxBodyBytes);
         if (!init) {
             return makeError(init.error());
         }
@@ -339,7 +444,7 @@ Result<void> PullClient::connect(const std::string& url) {
 
 Result<void> PullClient::reload() {
     for (auto& t : tracks_) {
-        auto media = fetch(t.playlistUrl);
+        auto media = fetch(t.playlistUrl, options_.maxPlaylistBytes);
         if (!media) {
             return makeError(media.error());
         }
@@ -398,7 +503,7 @@ Result<bool> PullClient::ingest() {
 
 Result<void> PullClient::storeSegment(Track& track, int trackIndex,
                                       const PlaylistSegment& segment) {
-    auto bytes = fetch(resolveUrl(track.playlistUrl, segment.uri));
+    auto bytes = fetch(resolveUrl(track.playlistUrl, segment.uri), options_.maxBodyBytes);
     if (!bytes) {
         return makeError(bytes.error());
     }
@@ -409,11 +514,18 @@ Result<void> PullClient::storeSegment(Track& track, int trackIndex,
     const mp4::Box* tfdt = mp4::findBox(*boxes, "moof/traf/tfdt");
     auto start =
         tfdt ? mp4::readTfdt(*tfdt) : Result<uint64_t>(makeError(ErrorCode::Parse, "no tfdt"));
+    if (start && *start > kMaxDecodeTime) {
+        start = makeError(ErrorCode::Parse, "tfdt beyond 2^62 ticks");
+    }
     if (!start) {
         return makeError(start.error().withContext(track.id + " " + segment.uri));
     }
     const int32_t timescale = track.info.timescale;
-    int64_t duration = trunDuration(*boxes);
+    auto summed = trunDuration(*boxes);
+    if (!summed) {
+        return makeError(summed.error().withContext(track.id + " " + segment.uri));
+    }
+    int64_t duration = *summed;
     if (duration == 0) {
         duration = std::llround(segment.duration * timescale);
     }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "publisher/origin/origin_limits.h"
 #include "publisher/origin/segment_store.h"
 #include "publisher/push/retry_policy.h"
 #include "publisher/relay/playlist_parser.h"
@@ -27,6 +28,12 @@ struct PullOptions {
     /// ones); -1 = the whole window.
     int startBacklogSegments = -1;
     std::string userAgent = "Podium/0.1";
+    /// The upstream is another server: what it can make this one hold is bounded. Larger
+    /// bodies end the GET with a LimitExceeded error (then a retry).
+    uint64_t maxBodyBytes = origin::OriginLimits{}.maxPullBodyBytes;  ///< init or segment GET
+    uint64_t maxPlaylistBytes = 4ull << 20;                           ///< playlist GET
+    size_t maxTracks = 32;  ///< renditions of the multivariant playlist
+    long maxRedirects = 3;  ///< followed per GET, to the same scheme only; 0 = none
 };
 
 enum class PullState { Connecting = 1, Live, Retrying, Failed, Finished };
@@ -51,6 +58,13 @@ struct PullStatus {
 /// trun duration. On failure: push::RetryPolicy over the primary then the backups in order;
 /// a gap in the upstream sequence becomes a discontinuity. start/stop/status from any thread;
 /// the store must outlive the client.
+///
+/// A hostile or broken upstream ends in a logged error and a retry, never a crash: only http
+/// and https URLs are fetched (also after a playlist's absolute URI or a redirect, which
+/// keeps the scheme and is followed at most maxRedirects times), bodies are bounded
+/// (maxBodyBytes, maxPlaylistBytes), playlists and headers are parsed as untrusted input, and
+/// every failure but refused credentials (401/403) is retried. Track ids taken from playlist
+/// URIs are made URL-safe (they name the channel's URLs and archive folders).
 class PullClient {
 public:
     /// Errors: InvalidArgument (not http(s), no `/<channel>/index.m3u8` path).
@@ -85,7 +99,8 @@ private:
     Result<void> reload();
     Result<bool> ingest();  ///< true once every track ended and nothing is left
     Result<void> storeSegment(Track& track, int trackIndex, const PlaylistSegment& segment);
-    Result<std::vector<uint8_t>> fetch(const std::string& url);
+    Result<std::vector<uint8_t>> fetch(const std::string& url, uint64_t maxBytes);
+    Result<bool> attempt(bool connected, const std::string& url);
     bool sleepFor(std::chrono::milliseconds delay);  ///< false when stopping
     template <typename F>
     void update(F&& f) {

@@ -15,14 +15,18 @@ uint64_t readBigEndian(const std::vector<uint8_t>& bytes, size_t at, size_t coun
     return v;
 }
 
+// Bytes reserved when a box header arrives: a header costs 8 bytes to send, so it must not be
+// able to make us allocate its claimed size up front.
+constexpr uint64_t kInitialReserve = 256 * 1024;
+
 std::string describe(const StreamBox& box) {
     return "box '" + box.type.toString() + "' at stream offset " + std::to_string(box.offset);
 }
 
 }  // namespace
 
-BoxStreamParser::BoxStreamParser(BoxCallback onBox, uint64_t maxBoxSize)
-    : onBox_(std::move(onBox)), maxBoxSize_(maxBoxSize) {}
+BoxStreamParser::BoxStreamParser(BoxCallback onBox, uint64_t maxBoxSize, HeaderCallback onHeader)
+    : onBox_(std::move(onBox)), onHeader_(std::move(onHeader)), maxBoxSize_(maxBoxSize) {}
 
 Result<void> BoxStreamParser::fail(Status status) {
     error_ = status;
@@ -37,6 +41,12 @@ Result<void> BoxStreamParser::parseHeader() {
         return ok();
     }
     current_.type = mp4::FourCC{uint32_t(readBigEndian(bytes, 4, 4))};
+    if (onHeader_ && !typeChecked_) {
+        typeChecked_ = true;
+        if (auto accepted = onHeader_(current_.type, current_.offset); !accepted) {
+            return fail(accepted.error());
+        }
+    }
     uint64_t size = readBigEndian(bytes, 0, 4);
     if (size == 1) {
         if (bytes.size() < 16) {
@@ -59,12 +69,14 @@ Result<void> BoxStreamParser::parseHeader() {
                                                  " is smaller than its 8-byte header"));
     }
     if (size > maxBoxSize_) {
-        return fail(Status(ErrorCode::Parse, describe(current_) + ": size " + std::to_string(size) +
+        return fail(
+            Status(ErrorCode::LimitExceeded, describe(current_) + ": size " + std::to_string(size) +
                                                  " bytes exceeds the limit of " +
-                                                 std::to_string(maxBoxSize_) + " bytes"));
+                                                 std::to_string(maxBoxSize_) + " bytes per box"));
     }
     boxSize_ = size;
-    current_.bytes.reserve(size_t(size));
+    // The size is only a claim: reserve a little, let the buffer grow with the bytes that come.
+    current_.bytes.reserve(size_t(std::min<uint64_t>(size, kInitialReserve)));
     return ok();
 }
 
@@ -96,6 +108,7 @@ Result<void> BoxStreamParser::feed(std::span<const uint8_t> bytes) {
             StreamBox done = std::move(current_);
             current_ = StreamBox{};
             boxSize_ = 0;
+            typeChecked_ = false;
             if (auto handled = onBox_(std::move(done)); !handled) {
                 return fail(handled.error());
             }

@@ -22,18 +22,25 @@ struct StreamBox {
 /// Splits an ISO BMFF byte stream (an ingest POST body) into top-level boxes as the bytes arrive,
 /// whatever the chunking (one byte at a time included). A box is handed to the callback as soon as
 /// its last byte arrives; only the box being assembled is buffered. Sizes are in bytes.
-/// Errors (Parse): a size below 8, a largesize below 16, size 0 ("to the end of the stream",
-/// unusable for a live body), a box larger than the configured maximum, or an incomplete box at
-/// finish(). Errors are sticky: once failed, feed() and finish() keep returning the first error.
+/// Errors: Parse for a size below 8, a largesize below 16, size 0 ("to the end of the stream",
+/// unusable for a live body) or an incomplete box at finish(); LimitExceeded for a box larger
+/// than the configured maximum (refused from its header, before its payload is buffered; a
+/// header never makes the parser reserve more than 256 KiB ahead of the bytes received).
+/// Errors are sticky: once failed, feed() and finish() keep returning the first error.
 /// Not thread-safe: one parser per connection, called from that connection's thread.
 class BoxStreamParser {
 public:
     /// Receives each complete box; an error return stops parsing and is returned by feed().
     using BoxCallback = std::function<Result<void>(StreamBox&& box)>;
+    /// Sees each box's type and stream offset as soon as its first 8 bytes arrive, before any
+    /// size check or payload byte is buffered; an error return stops parsing (so a body that
+    /// is not ISO BMFF is refused from its first 8 bytes, not after a megabytes-long "box").
+    using HeaderCallback = std::function<Result<void>(mp4::FourCC type, uint64_t offset)>;
 
     static constexpr uint64_t kDefaultMaxBoxSize = 64ull * 1024 * 1024;
 
-    explicit BoxStreamParser(BoxCallback onBox, uint64_t maxBoxSize = kDefaultMaxBoxSize);
+    explicit BoxStreamParser(BoxCallback onBox, uint64_t maxBoxSize = kDefaultMaxBoxSize,
+                             HeaderCallback onHeader = {});
 
     /// Consumes `bytes`, emitting every box they complete.
     Result<void> feed(std::span<const uint8_t> bytes);
@@ -48,7 +55,9 @@ private:
     Result<void> fail(Status status);
 
     BoxCallback onBox_;
+    HeaderCallback onHeader_;
     uint64_t maxBoxSize_;
+    bool typeChecked_ = false;  ///< onHeader_ has seen the current box
     uint64_t position_ = 0;
     uint64_t boxSize_ = 0;  ///< 0 while the header of the current box is incomplete
     StreamBox current_;

@@ -40,9 +40,16 @@ struct TrackFragment {
 /// trex defaults in `defaults` (by track_ID); data located by base-data-offset (a stream
 /// offset), default-base-is-moof or the implicit moof base, plus trun data_offset; a trun
 /// without data_offset starts right after the mdat header (first trun) or after the previous
-/// trun's data. Every sample must lie inside the mdat payload (Parse otherwise). The returned
-/// spans point into `mdat.bytes`. Pure; callable from any thread.
+/// trun's data. The returned spans point into `mdat.bytes`. Pure; callable from any thread.
+///
+/// Nothing read from the wire is trusted: offsets are resolved without wrapping (a negative
+/// data_offset before the start of the stream or a base_data_offset anywhere outside the mdat
+/// is refused), every sample must lie inside the mdat payload, and no two samples may share an
+/// mdat byte (the runs of all trafs are disjoint), so the samples never add up to more bytes
+/// than the mdat holds. Errors: Parse (any of these, naming the track and sample),
+/// LimitExceeded (more than `maxSamples` samples in the moof, counted before any is stored).
 Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const StreamBox& mdat,
-                                                const std::map<uint32_t, SampleDefaults>& defaults);
+                                                const std::map<uint32_t, SampleDefaults>& defaults,
+                                                uint32_t maxSamples = 65536);
 
 }  // namespace podium::publisher::origin

@@ -49,6 +49,9 @@ bool canStartStream(FourCC type) {
     return std::find(std::begin(kFirst), std::end(kFirst), type) != std::end(kFirst);
 }
 
+// Decode times beyond this are refused: start + duration and every rescale stay in int64.
+constexpr uint64_t kMaxDecodeTime = uint64_t(1) << 62;
+
 uint32_t readU32(const std::vector<uint8_t>& b, size_t at) {
     return uint32_t(b[at]) << 24 | uint32_t(b[at + 1]) << 16 | uint32_t(b[at + 2]) << 8 |
            uint32_t(b[at + 3]);
@@ -57,12 +60,21 @@ uint32_t readU32(const std::vector<uint8_t>& b, size_t at) {
 }  // namespace
 
 IngestSession::IngestSession(SegmentStore& store, std::string channel, std::string streamId,
-                             IngestRegistry* registry)
+                             IngestRegistry* registry, const OriginLimits& limits)
     : store_(store),
       channelName_(std::move(channel)),
       streamId_(std::move(streamId)),
       registry_(registry ? *registry : defaultRegistry()),
-      parser_([this](StreamBox&& box) { return onBox(std::move(box)); }) {}
+      limits_(limits),
+      parser_([this](StreamBox&& box) { return onBox(std::move(box)); }, limits.maxBoxBytes,
+              [this](FourCC type, uint64_t offset) { return onBoxHeader(type, offset); }) {}
+
+uint64_t IngestSession::normalisedBytes(uint64_t sampleCount, uint64_t dataBytes) {
+    // mp4::buildChunk: styp (4 brands) 32 + moof 8 + mfhd 16 + traf 8 + tfhd 16 + tfdt v1 20 +
+    // trun 20 + 16 per sample + mdat 8 + the sample data (tst_ingest_session pins this).
+    constexpr uint64_t kFixed = 32 + 8 + 16 + 8 + 16 + 20 + 20 + 8;
+    return kFixed + 16 * sampleCount + dataBytes;
+}
 
 IngestSession::~IngestSession() {
     if (generation_) {
@@ -103,13 +115,18 @@ Result<void> IngestSession::finish() {
     return ok();
 }
 
-Result<void> IngestSession::onBox(StreamBox&& box) {
-    if (!isPrintable(box.type) || (!sawAnyBox_ && !canStartStream(box.type))) {
+// Checked from a box's first 8 bytes: junk is refused before its claimed size is buffered.
+Result<void> IngestSession::onBoxHeader(FourCC type, uint64_t offset) {
+    if (!isPrintable(type) || (!sawAnyBox_ && !canStartStream(type))) {
         return makeError(ErrorCode::Parse, "not an ISO BMFF stream: unexpected box '" +
-                                               box.type.toString() + "' at offset " +
-                                               std::to_string(box.offset));
+                                               type.toString() + "' at offset " +
+                                               std::to_string(offset));
     }
     sawAnyBox_ = true;
+    return ok();
+}
+
+Result<void> IngestSession::onBox(StreamBox&& box) {
     if (superseded()) {
         ++stats_.ignoredSuperseded;
         return ok();
@@ -157,7 +174,7 @@ Result<void> IngestSession::onUuid(const StreamBox& box) {
         return ok();  // another uuid box (StreamManifest, vendor data): ignored
     }
     const auto xml = std::span<const uint8_t>(box.bytes).subspan(typeAt + 16 + 4);
-    auto tracks = LsmParser::parse(xml);
+    auto tracks = LsmParser::parse(xml, size_t(std::max(1, limits_.maxTracksPerChannel)));
     if (!tracks) {
         return makeError(tracks.error());
     }
@@ -166,17 +183,19 @@ Result<void> IngestSession::onUuid(const StreamBox& box) {
 }
 
 Result<void> IngestSession::onMoov(const StreamBox& box) {
-    auto tracks = parseMovieHeader(box.bytes, lsm_);
+    auto tracks = parseMovieHeader(box.bytes, lsm_, limits_.maxTracksPerChannel);
     if (!tracks) {
         return makeError(tracks.error().withContext("stream " + streamId_));
     }
-    registerTracks(std::move(*tracks));
+    if (auto registered = registerTracks(std::move(*tracks)); !registered) {
+        return makeError(registered.error().withContext("stream " + streamId_));
+    }
     sawHeader_ = true;
     pendingMoof_.reset();
     return ok();
 }
 
-void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
+Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     tracks_.clear();
     defaults_.clear();
     for (const auto& d : declared) {
@@ -201,13 +220,16 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     }
 
     std::lock_guard lock(registry_.headerMutex());
-    channel_ = store_.getOrCreate(channelName_);
-    const ChannelViewPtr view = channel_->view();
+    // The channel is looked up, not created, until the merged track list is known to fit.
+    std::shared_ptr<Channel> channel = store_.find(channelName_);
+    const ChannelViewPtr view = channel ? channel->view() : nullptr;
     std::vector<TrackInfo> all;
     int nextIndex = 0;
-    for (const auto& t : view->tracks) {
-        all.push_back(t.info);
-        nextIndex = std::max(nextIndex, t.info.trackIndex + 1);
+    if (view) {
+        for (const auto& t : view->tracks) {
+            all.push_back(t.info);
+            nextIndex = std::max(nextIndex, t.info.trackIndex + 1);
+        }
     }
     for (auto& track : tracks_) {
         auto existing = std::find_if(all.begin(), all.end(),
@@ -224,6 +246,13 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
             all.push_back(track.info);
         }
     }
+    if (all.size() > size_t(std::max(0, limits_.maxTracksPerChannel))) {
+        return makeError(ErrorCode::LimitExceeded, "channel " + channelName_ + " would have " +
+                                                       std::to_string(all.size()) +
+                                                       " tracks; the limit is " +
+                                                       std::to_string(limits_.maxTracksPerChannel));
+    }
+    channel_ = channel ? channel : store_.getOrCreate(channelName_);
     // Video renditions first, highest bitrate first, then audio (ChannelView's order).
     std::stable_sort(all.begin(), all.end(), [](const TrackInfo& a, const TrackInfo& b) {
         if (a.kind != b.kind) {
@@ -234,7 +263,7 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     channel_->setTracks(all);
     for (auto& track : tracks_) {
         auto bytes = mp4::buildInitSegment(track.info);
-        const TrackView* stored = view->track(track.info.id);
+        const TrackView* stored = view ? view->track(track.info.id) : nullptr;
         const bool hadInit = stored && stored->init;
         track.continuing = hadInit && stored->init->bytes == bytes;
         track.initChanged = hadInit && !track.continuing;
@@ -249,6 +278,7 @@ void IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     }
     logInfo("ingest", "channel " + channelName_ + ": stream " + streamId_ + " declared " +
                           std::to_string(tracks_.size()) + " track(s)");
+    return ok();
 }
 
 Result<void> IngestSession::onMdat(StreamBox&& mdat) {
@@ -262,14 +292,52 @@ Result<void> IngestSession::onMdat(StreamBox&& mdat) {
     }
     const StreamBox moof = std::move(*pendingMoof_);
     pendingMoof_.reset();
-    auto fragments = readFragment(moof, mdat, defaults_);
+    auto fragments = readFragment(moof, mdat, defaults_, limits_.maxSamplesPerFragment);
     if (!fragments) {
         return makeError(fragments.error().withContext("stream " + streamId_));
+    }
+    const uint64_t received = uint64_t(moof.bytes.size()) + uint64_t(mdat.bytes.size());
+    if (auto fits = checkFragmentSize(*fragments, received); !fits) {
+        return makeError(fits.error().withContext("stream " + streamId_ + ", moof at offset " +
+                                                  std::to_string(moof.offset)));
     }
     for (auto& fragment : *fragments) {
         if (auto stored = storeFragment(fragment); !stored) {
             return stored;
         }
+    }
+    return ok();
+}
+
+// Every segment one moof + mdat would become, checked before any is stored: each within
+// maxSegmentBytes, all together within kMaxExpansion x the bytes they arrived in. Counted with
+// every sample (clamping at time 0 only removes some).
+Result<void> IngestSession::checkFragmentSize(const std::vector<TrackFragment>& fragments,
+                                              uint64_t receivedBytes) const {
+    uint64_t total = 0;
+    for (const auto& fragment : fragments) {
+        if (fragment.samples.empty()) {
+            continue;
+        }
+        uint64_t data = 0;
+        for (const auto& s : fragment.samples) {
+            data += s.data.size();  // <= the mdat size: samples are disjoint (readFragment)
+        }
+        const uint64_t bytes = normalisedBytes(fragment.samples.size(), data);
+        if (bytes > limits_.maxSegmentBytes) {
+            return makeError(ErrorCode::LimitExceeded,
+                             "the segment of track_ID " + std::to_string(fragment.trackId) +
+                                 " would be " + std::to_string(bytes) + " bytes; the limit is " +
+                                 std::to_string(limits_.maxSegmentBytes));
+        }
+        total += bytes;
+    }
+    if (total > kMaxExpansion * receivedBytes) {
+        return makeError(ErrorCode::LimitExceeded,
+                         "the fragment would be stored as " + std::to_string(total) +
+                             " bytes from " + std::to_string(receivedBytes) +
+                             " bytes received (more than " + std::to_string(kMaxExpansion) +
+                             "x: empty or tiny samples)");
     }
     return ok();
 }
@@ -285,6 +353,12 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
     }
     SessionTrack& track = *it;
     ++stats_.fragments;
+    if ((fragment.decodeTime && *fragment.decodeTime > kMaxDecodeTime) ||
+        (fragment.tfxdTime && *fragment.tfxdTime > int64_t(kMaxDecodeTime))) {
+        return makeError(ErrorCode::Parse, "decode time of track_ID " +
+                                               std::to_string(fragment.trackId) +
+                                               " is beyond 2^62 ticks");
+    }
     int64_t start = fragment.decodeTime ? int64_t(*fragment.decodeTime)
                     : fragment.tfxdTime ? *fragment.tfxdTime
                                         : track.nextTime;
@@ -345,6 +419,7 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
     segment->bytes = mp4::buildChunk(config, samples);
     segment->parts.push_back(
         PartInfo{0, segment->bytes.size(), segment->duration, fragment.samples.front().isSync()});
+    stats_.bytesStored += segment->bytes.size();
     channel_->addSegment(segment);
     ++stats_.segmentsAdded;
     track.appended = true;
@@ -388,7 +463,7 @@ IngestSession::Placement IngestSession::place(const TrackView* view, const Sessi
 // Constant sample durations d give fps = timescale / d; the channel's track info is updated.
 void IngestSession::deriveFrameRate(SessionTrack& track, const TrackFragment& fragment) {
     const uint32_t d = fragment.samples.front().duration;
-    const bool constant = fragment.samples.size() >= 2 && d > 0 &&
+    const bool constant = fragment.samples.size() >= 2 && d > 0 && d <= 0x7fffffffu &&
                           std::all_of(fragment.samples.begin(), fragment.samples.end(),
                                       [d](const FragmentSample& s) { return s.duration == d; });
     if (!constant) {

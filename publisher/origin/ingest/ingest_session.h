@@ -13,6 +13,7 @@
 #include "publisher/origin/ingest/ingest_registry.h"
 #include "publisher/origin/ingest/lsm_parser.h"
 #include "publisher/origin/ingest/movie_header.h"
+#include "publisher/origin/origin_limits.h"
 #include "publisher/origin/segment_store.h"
 
 namespace podium::publisher::origin {
@@ -25,6 +26,7 @@ enum class IngestFormat { Unknown = 1, Smooth, Cmaf };
 /// Counters of one ingest connection.
 struct IngestStats {
     uint64_t bytesIn = 0;            ///< body bytes fed
+    uint64_t bytesStored = 0;        ///< bytes of the segments this session stored
     uint64_t fragments = 0;          ///< traf fragments read
     uint64_t segmentsAdded = 0;      ///< stored in the channel
     uint64_t duplicatesDropped = 0;  ///< already stored (reconnect resends)
@@ -57,18 +59,41 @@ struct IngestStats {
 /// - a newer connection on the same (channel, streamId) supersedes this one (IngestRegistry):
 ///   this session's later boxes are ignored (counted), feed() still succeeds.
 ///
-/// Errors (the server maps them to HTTP): Parse → 400 (malformed/oversized boxes, not MP4),
-/// FailedPrecondition → 412 (media before a header), Unsupported → 415 (codec or handler).
-/// After an error the session stays failed. Not thread-safe: one connection's thread calls it;
-/// the SegmentStore/Channel and the registry are thread-safe.
+/// Hostile input (the wire is never trusted): box sizes, sample counts and offsets are checked
+/// against the bytes received before anything is allocated or stored (see readFragment), and
+/// OriginLimits bound what one POST can make the origin hold:
+/// - maxBoxBytes: one top-level box (refused from its header);
+/// - maxSamplesPerFragment: samples declared by one moof;
+/// - maxTracksPerChannel: trak boxes in a moov, LSM track elements, and the channel's tracks
+///   after this header is merged in;
+/// - maxSegmentBytes: one normalised segment;
+/// - amplification: the segments made from one moof + mdat may not exceed
+///   kMaxExpansion x (moof + mdat bytes). A normalised segment re-writes each sample's trun
+///   entry as 16 bytes, so it can be a little larger than what arrived (FFmpeg's CMAF audio
+///   sends 4 bytes per sample: x1.07 at 64 kb/s); an input made of empty or one-byte samples
+///   is what the bound refuses. A fragment is checked whole before any of it is stored.
+///
+/// Errors (the server maps them to HTTP): Parse → 400 (malformed boxes, offsets outside the
+/// mdat, samples sharing bytes, not MP4), FailedPrecondition → 412 (media before a header),
+/// Unsupported → 415 (codec or handler), LimitExceeded → 413 (a limit above). After an error
+/// the session stays failed; what it stored before stays. Not thread-safe: one connection's
+/// thread calls it; the SegmentStore/Channel and the registry are thread-safe.
 class IngestSession {
 public:
-    /// `registry` null = a process-wide default registry.
+    /// Bound of the bytes stored from one moof + mdat, as a multiple of their size.
+    static constexpr uint64_t kMaxExpansion = 2;
+
+    /// `registry` null = a process-wide default registry. Only the ingest rows of `limits` are
+    /// read (maxBoxBytes, maxSegmentBytes, maxSamplesPerFragment, maxTracksPerChannel).
     IngestSession(SegmentStore& store, std::string channel, std::string streamId,
-                  IngestRegistry* registry = nullptr);
+                  IngestRegistry* registry = nullptr, const OriginLimits& limits = {});
     ~IngestSession();
     IngestSession(const IngestSession&) = delete;
     IngestSession& operator=(const IngestSession&) = delete;
+
+    /// Bytes of the segment mp4::buildChunk writes for `sampleCount` samples holding
+    /// `dataBytes` bytes (what the amplification bound counts).
+    static uint64_t normalisedBytes(uint64_t sampleCount, uint64_t dataBytes);
 
     /// The next bytes of the body, any size.
     Result<void> feed(std::span<const uint8_t> bytes);
@@ -93,12 +118,15 @@ private:
     };
     enum class Placement { Append = 1, Duplicate, AfterDiscontinuity };
 
+    Result<void> onBoxHeader(mp4::FourCC type, uint64_t offset);
     Result<void> onBox(StreamBox&& box);
     Result<void> onFtyp(const StreamBox& box);
     Result<void> onUuid(const StreamBox& box);
     Result<void> onMoov(const StreamBox& box);
     Result<void> onMdat(StreamBox&& mdat);
-    void registerTracks(std::vector<IngestTrack> tracks);
+    Result<void> registerTracks(std::vector<IngestTrack> tracks);
+    Result<void> checkFragmentSize(const std::vector<TrackFragment>& fragments,
+                                   uint64_t receivedBytes) const;
     Result<void> storeFragment(TrackFragment& fragment);
     Placement place(const TrackView* view, const SessionTrack& track, int64_t start,
                     int64_t duration, int64_t segmentTarget) const;
@@ -108,6 +136,7 @@ private:
     const std::string channelName_;
     const std::string streamId_;
     IngestRegistry& registry_;
+    const OriginLimits limits_;
     std::optional<uint64_t> generation_;  ///< set at the first byte (an empty probe takes none)
     std::shared_ptr<Channel> channel_;
     BoxStreamParser parser_;

@@ -147,7 +147,7 @@ Result<std::string> utf16ToUtf8(std::span<const uint8_t> bytes) {
     return out;
 }
 
-Result<std::vector<LsmTrack>> LsmParser::parse(std::span<const uint8_t> xml) {
+Result<std::vector<LsmTrack>> LsmParser::parse(std::span<const uint8_t> xml, size_t maxTracks) {
     std::string text;
     if (looksUtf16(xml)) {
         auto utf8 = utf16ToUtf8(xml);
@@ -187,6 +187,11 @@ Result<std::vector<LsmTrack>> LsmParser::parse(std::span<const uint8_t> xml) {
         }
         const std::string_view name = localName(tag);
         if (name == "video" || name == "audio" || name == "textstream") {
+            if (tracks.size() + (open ? 1 : 0) >= maxTracks) {
+                return makeError(
+                    ErrorCode::LimitExceeded,
+                    "live server manifest: more than " + std::to_string(maxTracks) + " tracks");
+            }
             LsmTrack track;
             track.kind = std::string(name);
             track.systemBitrate = int(toInt(attribute(tag, "systemBitrate")));

@@ -28,10 +28,12 @@ struct LsmTrack {
 /// version/flags) into its track list. Accepts UTF-8 (with or without BOM) and UTF-16 LE/BE
 /// (with BOM, or detected from a leading '<'). A small tolerant scanner, not a validating XML
 /// parser: it reads the elements and attributes above and ignores everything else. Pure;
-/// callable from any thread. Errors: Parse (not XML, bad UTF-16, no switch/track elements).
+/// callable from any thread. Errors: Parse (not XML, bad UTF-16, no switch/track elements),
+/// LimitExceeded (more than `maxTracks` track elements: a few bytes of `<video/>` each would
+/// otherwise cost ~150 bytes of memory).
 class LsmParser {
 public:
-    static Result<std::vector<LsmTrack>> parse(std::span<const uint8_t> xml);
+    static Result<std::vector<LsmTrack>> parse(std::span<const uint8_t> xml, size_t maxTracks = 64);
 };
 
 /// Converts UTF-16 text (BOM decides the byte order, big-endian without one unless the first

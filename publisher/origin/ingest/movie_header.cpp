@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/byte_reader.h"
@@ -42,6 +43,12 @@ Result<int32_t> readTimescale(const Box& mdhd) {
     return int32_t(timescale);
 }
 
+// A 32-bit bit rate from the wire as the int TrackInfo holds (values above INT_MAX saturate
+// instead of turning negative).
+int clampedRate(uint32_t bitsPerSecond) {
+    return int(std::min<uint32_t>(bitsPerSecond, uint32_t(std::numeric_limits<int>::max())));
+}
+
 // btrt (8.5.2.2): bufferSizeDB, maxBitrate, avgBitrate.
 void readBitRate(const Box& entry, TrackInfo& info) {
     if (const Box* btrt = mp4::findBox(entry.children, "btrt")) {
@@ -50,8 +57,8 @@ void readBitRate(const Box& entry, TrackInfo& info) {
         const uint32_t maxRate = in.u32();
         const uint32_t avgRate = in.u32();
         if (in.ok()) {
-            info.bitrateBps = int(avgRate);
-            info.maxBitrateBps = int(std::max(maxRate, avgRate));
+            info.bitrateBps = clampedRate(avgRate);
+            info.maxBitrateBps = clampedRate(std::max(maxRate, avgRate));
         }
     }
 }
@@ -131,8 +138,8 @@ Result<void> readEsds(const Box& esds, TrackInfo& info) {
     const int objectTypeAac = asc[0] >> 3;
     info.codecString = "mp4a.40." + std::to_string(objectTypeAac);
     if (info.bitrateBps == 0) {
-        info.bitrateBps = int(avgRate);
-        info.maxBitrateBps = int(std::max(maxRate, avgRate));
+        info.bitrateBps = clampedRate(avgRate);
+        info.maxBitrateBps = clampedRate(std::max(maxRate, avgRate));
     }
     return ok();
 }
@@ -224,10 +231,42 @@ void applyLsm(const std::vector<LsmTrack>& lsm, IngestTrack& track) {
     }
 }
 
+// trak boxes directly inside the moov, counted from the child headers alone (no tree is
+// built): a moov of thousands of traks is refused before it costs more than this scan.
+// Malformed sizes stop the count; BoxReader reports them.
+size_t countTraks(std::span<const uint8_t> moov) {
+    ByteReader in(moov);
+    if (in.u32() == 1) {
+        in.skip(4 + 8);  // type, largesize
+    } else {
+        in.skip(4);
+    }
+    size_t count = 0;
+    while (in.ok() && in.remaining() >= 8) {
+        const uint64_t size = in.u32();
+        const FourCC type{in.u32()};
+        if (size < 8 || size - 8 > in.remaining()) {
+            break;  // size 0, largesize or an overrun: left to BoxReader
+        }
+        count += type == FourCC{"trak"} ? 1 : 0;
+        in.skip(size_t(size - 8));
+    }
+    return count;
+}
+
 }  // namespace
 
 Result<std::vector<IngestTrack>> parseMovieHeader(std::span<const uint8_t> moov,
-                                                  const std::vector<LsmTrack>& lsm) {
+                                                  const std::vector<LsmTrack>& lsm, int maxTracks) {
+    const auto tooMany = [maxTracks](size_t count) {
+        return makeError(ErrorCode::LimitExceeded, "moov declares " + std::to_string(count) +
+                                                       " tracks; the limit is " +
+                                                       std::to_string(maxTracks));
+    };
+    const size_t limit = size_t(std::max(0, maxTracks));
+    if (const size_t count = countTraks(moov); count > limit) {
+        return tooMany(count);
+    }
     auto boxes = mp4::BoxReader::parse(moov);
     if (!boxes) {
         return makeError(boxes.error().withContext("moov"));
@@ -236,8 +275,12 @@ Result<std::vector<IngestTrack>> parseMovieHeader(std::span<const uint8_t> moov,
         return makeError(malformed("expected one moov box"));
     }
     const Box& root = boxes->front();
+    const auto traks = mp4::findAllBoxes(root.children, "trak");
+    if (traks.size() > limit) {
+        return tooMany(traks.size());
+    }
     std::vector<IngestTrack> tracks;
-    for (const Box* trak : mp4::findAllBoxes(root.children, "trak")) {
+    for (const Box* trak : traks) {
         auto track = readTrak(*trak);
         if (!track) {
             return makeError(

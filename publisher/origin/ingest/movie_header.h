@@ -30,9 +30,11 @@ struct IngestTrack {
 /// Reads the tracks of an ingest `moov` box (the whole box, header included): tkhd track_ID,
 /// mdhd timescale, hdlr type, the first sample entry (avc1/avc3 + avcC, or mp4a + esds with
 /// AAC) and trex defaults. Bitrates come from the LSM track with the same trackID (when given),
-/// else from btrt, else 0. Errors: Parse (malformed boxes, missing avcC/esds) and Unsupported
-/// (another codec or handler, naming its fourcc). Pure; callable from any thread.
+/// else from btrt, else 0. Errors: Parse (malformed boxes, missing avcC/esds), Unsupported
+/// (another codec or handler, naming its fourcc) and LimitExceeded (more than `maxTracks` trak
+/// boxes: counted before any track is read). Pure; callable from any thread.
 Result<std::vector<IngestTrack>> parseMovieHeader(std::span<const uint8_t> moov,
-                                                  const std::vector<LsmTrack>& lsm);
+                                                  const std::vector<LsmTrack>& lsm,
+                                                  int maxTracks = 32);
 
 }  // namespace podium::publisher::origin

@@ -63,6 +63,8 @@ int httpStatusFor(ErrorCode code) {
             return 412;
         case ErrorCode::Unsupported:
             return 415;
+        case ErrorCode::LimitExceeded:
+            return 413;
         case ErrorCode::Unavailable:
             return 503;
         default:

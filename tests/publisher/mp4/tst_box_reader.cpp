@@ -36,6 +36,8 @@ private slots:
     void dumpShowsKeyFields();
     void deepNestingIsRefused();
     void mutatedInputsNeverCrash();
+    void trunCountIsBoundedBeforeAllocating();
+    void boxCountIsBounded();
 };
 
 void TstBoxReader::roundTripTree() {
@@ -203,6 +205,46 @@ void TstBoxReader::mutatedInputsNeverCrash() {
         }
     }
     QVERIFY(parsed > 0);
+}
+
+void TstBoxReader::trunCountIsBoundedBeforeAllocating() {
+    // sample_count 2^31 with no per-sample field: 16 bytes that used to resize() 48 GiB.
+    BoxWriter w;
+    {
+        BoxScope trun = w.beginFullBox(FourCC{"trun"}, 0, 0);
+        w.writeU32(0x80000000u);
+    }
+    const auto boxes = BoxReader::parse(w.bytes());
+    QVERIFY(boxes.has_value());
+    const auto refused = readTrun(boxes->front());
+    QVERIFY(!refused.has_value());
+    QCOMPARE(refused.error().code(), ErrorCode::LimitExceeded);
+    QVERIFY2(refused.error().toString().find("sample_count 2147483648 is over the limit of "
+                                             "65536") != std::string::npos,
+             refused.error().toString().c_str());
+    // The limit is the caller's; at the limit the samples are read.
+    BoxWriter small;
+    {
+        BoxScope trun = small.beginFullBox(FourCC{"trun"}, 0, 0);
+        small.writeU32(3);
+    }
+    const auto three = BoxReader::parse(small.bytes());
+    QCOMPARE(readTrun(three->front(), 3).value().samples.size(), size_t(3));
+    QCOMPARE(readTrun(three->front(), 2).error().code(), ErrorCode::LimitExceeded);
+}
+
+void TstBoxReader::boxCountIsBounded() {
+    // 8-byte empty boxes cost ~100 bytes of tree each: the tree is capped.
+    BoxWriter w;
+    for (int i = 0; i < 1000; ++i) {
+        BoxScope box = w.beginBox(FourCC{"free"});
+    }
+    QVERIFY(BoxReader::parse(w.bytes(), 1000).has_value());
+    const auto refused = BoxReader::parse(w.bytes(), 999);
+    QVERIFY(!refused.has_value());
+    QCOMPARE(refused.error().code(), ErrorCode::LimitExceeded);
+    QVERIFY2(refused.error().toString().find("more than 999 boxes") != std::string::npos,
+             refused.error().toString().c_str());
 }
 
 QTEST_GUILESS_MAIN(TstBoxReader)

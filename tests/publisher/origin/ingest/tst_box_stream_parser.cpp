@@ -11,6 +11,8 @@
 using podium::ErrorCode;
 using podium::publisher::origin::BoxStreamParser;
 using podium::publisher::origin::StreamBox;
+
+Q_DECLARE_METATYPE(podium::ErrorCode)
 namespace test = podium::publisher::origin::test;
 
 namespace {
@@ -128,35 +130,38 @@ void TstBoxStreamParser::largesizeBoxIsSplitCorrectly() {
 void TstBoxStreamParser::badInputIsAParseError_data() {
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QString>("expected");  // a piece of the message
+    QTest::addColumn<ErrorCode>("code");
     const auto asBytes = [](const std::vector<uint8_t>& v) {
         return QByteArray(reinterpret_cast<const char*>(v.data()), qsizetype(v.size()));
     };
     QTest::newRow("box larger than the limit")
-        << asBytes(header(0x7fffffff, "mdat")) << QStringLiteral("'mdat'");
+        << asBytes(header(0x7fffffff, "mdat")) << QStringLiteral("'mdat'")
+        << ErrorCode::LimitExceeded;
     QTest::newRow("size below the header")
-        << asBytes(header(4, "moof")) << QStringLiteral("size 4");
+        << asBytes(header(4, "moof")) << QStringLiteral("size 4") << ErrorCode::Parse;
     QTest::newRow("size 0 runs to the end")
-        << asBytes(header(0, "mdat")) << QStringLiteral("size 0");
+        << asBytes(header(0, "mdat")) << QStringLiteral("size 0") << ErrorCode::Parse;
     QTest::newRow("largesize below 16")
         << asBytes({0, 0, 0, 1, 'm', 'd', 'a', 't', 0, 0, 0, 0, 0, 0, 0, 9})
-        << QStringLiteral("largesize 9");
+        << QStringLiteral("largesize 9") << ErrorCode::Parse;
     auto truncated = header(100, "moov");
     truncated.resize(50);
     QTest::newRow("body ends inside a box")
-        << asBytes(truncated) << QStringLiteral("50 of 100 bytes");
+        << asBytes(truncated) << QStringLiteral("50 of 100 bytes") << ErrorCode::Parse;
     QTest::newRow("body ends inside a header")
-        << asBytes({0, 0, 1}) << QStringLiteral("truncated box header");
+        << asBytes({0, 0, 1}) << QStringLiteral("truncated box header") << ErrorCode::Parse;
 }
 
 void TstBoxStreamParser::badInputIsAParseError() {
     QFETCH(QByteArray, input);
     QFETCH(QString, expected);
+    QFETCH(ErrorCode, code);
     const std::vector<uint8_t> bytes(input.begin(), input.end());
     Collected got;
     auto parser = collector(got, 1024 * 1024);
     const auto result = feedInChunks(parser, bytes, 1);
     QVERIFY(!result.has_value());
-    QCOMPARE(result.error().code(), ErrorCode::Parse);
+    QCOMPARE(result.error().code(), code);
     QVERIFY2(QString::fromStdString(result.error().message()).contains(expected),
              result.error().message().c_str());
     QVERIFY(got.types.empty());
