@@ -297,7 +297,7 @@ Result<void> IngestSession::onMdat(StreamBox&& mdat) {
         return makeError(fragments.error().withContext("stream " + streamId_));
     }
     const uint64_t received = uint64_t(moof.bytes.size()) + uint64_t(mdat.bytes.size());
-    if (auto fits = checkFragmentSize(*fragments, received); !fits) {
+    if (auto fits = checkFragment(*fragments, received); !fits) {
         return makeError(fits.error().withContext("stream " + streamId_ + ", moof at offset " +
                                                   std::to_string(moof.offset)));
     }
@@ -309,13 +309,28 @@ Result<void> IngestSession::onMdat(StreamBox&& mdat) {
     return ok();
 }
 
-// Every segment one moof + mdat would become, checked before any is stored: each within
-// maxSegmentBytes, all together within kMaxExpansion x the bytes they arrived in. Counted with
-// every sample (clamping at time 0 only removes some).
-Result<void> IngestSession::checkFragmentSize(const std::vector<TrackFragment>& fragments,
-                                              uint64_t receivedBytes) const {
+// Everything that could refuse one moof + mdat, checked before any of its trafs is stored:
+// declared tracks, decode times in range, and the segments it would become: each within
+// maxSegmentBytes, all together within kMaxExpansion x the bytes they arrived in (counted with
+// every sample: clamping at time 0 only removes some).
+Result<void> IngestSession::checkFragment(const std::vector<TrackFragment>& fragments,
+                                          uint64_t receivedBytes) const {
     uint64_t total = 0;
     for (const auto& fragment : fragments) {
+        const bool declared =
+            std::any_of(tracks_.begin(), tracks_.end(),
+                        [&](const SessionTrack& t) { return t.sourceTrackId == fragment.trackId; });
+        if (!declared) {
+            return makeError(ErrorCode::Parse, "fragment for track_ID " +
+                                                   std::to_string(fragment.trackId) +
+                                                   " which the header does not declare");
+        }
+        if ((fragment.decodeTime && *fragment.decodeTime > kMaxDecodeTime) ||
+            (fragment.tfxdTime && *fragment.tfxdTime > int64_t(kMaxDecodeTime))) {
+            return makeError(ErrorCode::Parse, "decode time of track_ID " +
+                                                   std::to_string(fragment.trackId) +
+                                                   " is beyond 2^62 ticks");
+        }
         if (fragment.samples.empty()) {
             continue;
         }
@@ -347,18 +362,11 @@ Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
         return t.sourceTrackId == fragment.trackId;
     });
     if (it == tracks_.end()) {
-        return makeError(ErrorCode::Parse, "fragment for track_ID " +
-                                               std::to_string(fragment.trackId) +
-                                               " which the header does not declare");
+        return makeError(ErrorCode::Internal,
+                         "fragment for an undeclared track");  // see checkFragment
     }
     SessionTrack& track = *it;
     ++stats_.fragments;
-    if ((fragment.decodeTime && *fragment.decodeTime > kMaxDecodeTime) ||
-        (fragment.tfxdTime && *fragment.tfxdTime > int64_t(kMaxDecodeTime))) {
-        return makeError(ErrorCode::Parse, "decode time of track_ID " +
-                                               std::to_string(fragment.trackId) +
-                                               " is beyond 2^62 ticks");
-    }
     int64_t start = fragment.decodeTime ? int64_t(*fragment.decodeTime)
                     : fragment.tfxdTime ? *fragment.tfxdTime
                                         : track.nextTime;

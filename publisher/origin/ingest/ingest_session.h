@@ -125,8 +125,8 @@ private:
     Result<void> onMoov(const StreamBox& box);
     Result<void> onMdat(StreamBox&& mdat);
     Result<void> registerTracks(std::vector<IngestTrack> tracks);
-    Result<void> checkFragmentSize(const std::vector<TrackFragment>& fragments,
-                                   uint64_t receivedBytes) const;
+    Result<void> checkFragment(const std::vector<TrackFragment>& fragments,
+                               uint64_t receivedBytes) const;
     Result<void> storeFragment(TrackFragment& fragment);
     Placement place(const TrackView* view, const SessionTrack& track, int64_t start,
                     int64_t duration, int64_t segmentTarget) const;
