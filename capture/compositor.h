@@ -24,6 +24,7 @@ struct PipLayout {
     double widthFraction = 0.25;  ///< PiP width as a fraction of the canvas width (0.05..0.9)
     int marginPx = 24;            ///< gap between the PiP border and the canvas edges
     int borderPx = 2;             ///< thin light border around the PiP (0 = none)
+    friend bool operator==(const PipLayout&, const PipLayout&) = default;
 };
 
 struct CompositorConfig {

@@ -16,6 +16,8 @@ struct RenditionSpec {
     int height = 0;
     int bitrateKbps = 0;     ///< target (average) bitrate
     int maxBitrateKbps = 0;  ///< VBV peak; == bitrateKbps means CBR
+
+    bool operator==(const RenditionSpec&) const = default;
 };
 
 /// A validated encoding preset (a resources/presets/*.json file or a user's file).
@@ -49,6 +51,8 @@ struct Preset {
     /// Number of frames in one segment / one part.
     [[nodiscard]] int segmentFrames() const;
     [[nodiscard]] int partFrames() const;
+
+    bool operator==(const Preset&) const = default;
 };
 
 /// Parses and validates preset JSON. Every failure is one line naming the source, the field and
@@ -63,8 +67,9 @@ struct Preset {
 [[nodiscard]] std::string defaultPresetName();
 
 /// A path ending in ".json" is loaded from disk (NotFound naming the path if it is missing);
-/// anything else matches a built-in by name (case-insensitive) or file stem ("user-group-720p").
-/// An unknown name is NotFound listing the available names.
+/// anything else matches a built-in, then one of the user's own presets (preset_catalog.h), by
+/// name (case-insensitive) or file stem ("user-group-720p"). An unknown name is NotFound listing
+/// the available names.
 [[nodiscard]] Result<Preset> findPreset(const std::string& nameOrPath);
 
 }  // namespace podium::encoder

@@ -10,7 +10,7 @@ void printUsage() {
     std::fputs(
         "usage: podium-cli <command> [options]\n"
         "  stream   capture, encode the preset's ladder and publish (see stream --help)\n"
-        "  presets  list the built-in presets with their ladders\n"
+        "  presets  list the built-in presets and your own with their ladders\n"
         "  sources  list screens, windows, cameras and audio inputs\n"
         "  bench    encode a file through a ladder as fast as possible and print fps\n",
         stderr);

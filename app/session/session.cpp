@@ -6,24 +6,26 @@
 
 #include "capture/av_handles.h"
 #include "core/log.h"
+#include "core/thread.h"
 #include "publisher/archive/archive_sink.h"
 #include "publisher/mp4/packager.h"
 #include "publisher/origin/origin_sink.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/push/push_factory.h"
-#include "core/thread.h"
 
 namespace podium::app {
 
 namespace {
 constexpr size_t kPacketQueueCapacity = 1024;  // packets of all tracks; Block: never dropped
-constexpr auto kSinkDrainDeadline = std::chrono::seconds(30);
 
 const char* stateName(publisher::SinkState state) {
     switch (state) {
-        case publisher::SinkState::Live: return "live";
-        case publisher::SinkState::Failed: return "failed";
-        case publisher::SinkState::Finished: return "finished";
+        case publisher::SinkState::Live:
+            return "live";
+        case publisher::SinkState::Failed:
+            return "failed";
+        case publisher::SinkState::Finished:
+            return "finished";
     }
     return "?";
 }
@@ -33,7 +35,9 @@ const char* stateName(publisher::SinkState state) {
 class Session::SegmentCounter final : public publisher::PackagerListener {
 public:
     explicit SegmentCounter(publisher::PackagerListener& next) : next_(next) {}
-    void onInitSegment(const publisher::InitSegmentPtr& init) override { next_.onInitSegment(init); }
+    void onInitSegment(const publisher::InitSegmentPtr& init) override {
+        next_.onInitSegment(init);
+    }
     void onChunk(const publisher::ChunkPtr& chunk) override { next_.onChunk(chunk); }
     void onSegment(const publisher::SegmentPtr& segment) override {
         ++segments_;
@@ -59,6 +63,7 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     capture::routeLibavLogs();
     std::unique_ptr<Session> s(new Session(std::move(config)));
     const auto& preset = s->config_.preset;
+    s->scene_ = s->config_.sourceOptions.scene();
 
     auto source = openSource(s->config_.source, preset, s->config_.sourceOptions, s->clock_);
     if (!source) {
@@ -143,11 +148,11 @@ Result<void> Session::addArchive() {
 
 Result<void> Session::addPushTargets() {
     publisher::push::PushOptions options;
-    options.segmentDuration = std::chrono::milliseconds(
-        static_cast<int64_t>(config_.preset.segmentSeconds * 1000.0));
+    options.segmentDuration =
+        std::chrono::milliseconds(static_cast<int64_t>(config_.preset.segmentSeconds * 1000.0));
     options.sendBufferBytes = 256 * 1024;  // a slow destination shows up in its own spool
-    options.spoolDuration = std::chrono::milliseconds(
-        static_cast<int64_t>(config_.publishSpoolSeconds * 1000.0));
+    options.spoolDuration =
+        std::chrono::milliseconds(static_cast<int64_t>(config_.publishSpoolSeconds * 1000.0));
     options.spoolDirectory = config_.publishSpoolDir;
     for (const auto& spec : config_.publish) {
         auto target = publisher::push::PushTarget::parse(spec, config_.publishToken);
@@ -161,8 +166,8 @@ Result<void> Session::addPushTargets() {
         }
         pushSinks_.push_back(sink->get());
         // A slow or dead destination loses whole segments on its own queue, nobody else does.
-        auto added = fanout_->addSink(std::move(*sink),
-                                      publisher::SinkQueuePolicy::dropOldestSegment(64));
+        auto added =
+            fanout_->addSink(std::move(*sink), publisher::SinkQueuePolicy::dropOldestSegment(64));
         if (!added) {
             pushSinks_.pop_back();
             return makeError(added.error());
@@ -171,18 +176,67 @@ Result<void> Session::addPushTargets() {
     return ok();
 }
 
-uint16_t Session::originPort() const { return server_ ? server_->port() : 0; }
+uint16_t Session::originPort() const {
+    return server_ ? server_->port() : 0;
+}
 
 VideoFramePtr Session::latestVideoFrame() const {
     std::lock_guard lock(previewMutex_);
     return latestFrame_;
 }
 
-float Session::latestAudioPeak() const { return audioPeak_.load(std::memory_order_relaxed); }
+float Session::latestAudioPeak() const {
+    return audioPeak_.load(std::memory_order_relaxed);
+}
 
-const std::vector<TrackInfo>& Session::tracks() const { return ladder_->tracks(); }
+void Session::setAudioMuted(bool muted) {
+    audioMuted_.store(muted, std::memory_order_relaxed);
+}
 
-std::string Session::describeSource() const { return source_->describe(); }
+bool Session::audioMuted() const {
+    return audioMuted_.load(std::memory_order_relaxed);
+}
+
+Result<void> Session::updateScene(const SceneSettings& scene) {
+    std::lock_guard lock(sceneMutex_);
+    if (sourceStopped_) {
+        return makeError(ErrorCode::Cancelled, "the broadcast is stopping");
+    }
+    if (scene == scene_) {
+        return ok();
+    }
+    if (auto r = applyScene(*source_, scene_, scene, config_.preset, clock_); !r) {
+        return r;
+    }
+    scene_ = scene;
+    logInfo("session", "scene: title \"" + scene.title + "\"" +
+                           (scene.pipSpec.empty() ? "" : ", webcam " + scene.pipSpec));
+    return ok();
+}
+
+SceneSettings Session::scene() const {
+    std::lock_guard lock(sceneMutex_);
+    return scene_;
+}
+
+StopProgress Session::stopProgress() const {
+    StopProgress progress;
+    progress.phase = stopPhase_.load();
+    if (progress.phase == StopProgress::Phase::Sinks) {
+        progress.sinks = stats().sinks;
+        const auto left = drainDeadline_.load() - std::chrono::steady_clock::now();
+        progress.secondsLeft = std::max(0.0, std::chrono::duration<double>(left).count());
+    }
+    return progress;
+}
+
+const std::vector<TrackInfo>& Session::tracks() const {
+    return ladder_->tracks();
+}
+
+std::string Session::describeSource() const {
+    return source_->describe();
+}
 
 void Session::fail(const Status& status) {
     {
@@ -218,7 +272,8 @@ Result<void> Session::start() {
         return r;
     }
     auto packager = startThread(
-        "packager", [this](std::stop_token) { runPackager(); }, [this](const Status& s) { fail(s); });
+        "packager", [this](std::stop_token) { runPackager(); },
+        [this](const Status& s) { fail(s); });
     if (!packager) {
         ladder_->finish();
         return makeError(packager.error().withContext("packager"));
@@ -239,6 +294,11 @@ Result<void> Session::start() {
             peak = std::max(peak, std::fabs(v));
         }
         audioPeak_.store(std::min(peak, 1.0f), std::memory_order_relaxed);
+        if (audioMuted_.load(std::memory_order_relaxed)) {
+            auto silent = std::make_shared<AudioFrame>(*f);
+            std::fill(silent->samples.begin(), silent->samples.end(), 0.0f);
+            f = std::move(silent);
+        }
         ladder_->pushAudio(f);
     };
     callbacks.onEnd = [this] { requestStop(); };
@@ -278,17 +338,27 @@ Result<void> Session::stop() {
     }
     stopped_ = true;
     requestStop();
-    source_->stop();       // 1. no more frames
-    ladder_->finish();     // 2. encoders drain and flush their delayed frames
-    packets_->close();     // 3. the packager closes the last segments and ends the stream
+    stopPhase_ = StopProgress::Phase::Encoders;
+    {
+        std::lock_guard lock(sceneMutex_);  // not while a scene change swaps the webcam
+        sourceStopped_ = true;
+        source_->stop();  // 1. no more frames
+    }
+    ladder_->finish();  // 2. encoders drain and flush their delayed frames
+    packets_->close();  // 3. the packager closes the last segments and ends the stream
     if (packagerThread_.joinable()) {
         packagerThread_.join();
     }
-    for (const auto& sink : fanout_->finish(kSinkDrainDeadline)) {  // 4. sinks drain
+    const auto deadline = std::chrono::milliseconds(
+        static_cast<int64_t>(std::max(0.0, config_.stopDeadlineSeconds) * 1000.0));
+    drainDeadline_ = std::chrono::steady_clock::now() + deadline;
+    stopPhase_ = StopProgress::Phase::Sinks;
+    for (const auto& sink : fanout_->finish(deadline)) {  // 4. sinks drain
         if (sink.state == publisher::SinkState::Failed && sink.lastError) {
             fail(*sink.lastError);
         }
     }
+    stopPhase_ = StopProgress::Phase::Done;
     std::lock_guard lock(mutex_);
     if (firstError_) {
         return makeError(*firstError_);
@@ -298,10 +368,10 @@ Result<void> Session::stop() {
 
 SessionStats Session::stats() const {
     SessionStats s;
-    s.elapsedSeconds = started_ ? std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                                startTime_)
-                                      .count()
-                                : 0.0;
+    s.elapsedSeconds =
+        started_
+            ? std::chrono::duration<double>(std::chrono::steady_clock::now() - startTime_).count()
+            : 0.0;
     s.ladder = ladder_->stats();
     s.segmentsOut = counter_->segments();
     for (const auto& sink : fanout_->stats()) {

@@ -32,10 +32,10 @@ namespace podium::app {
 struct OriginOptions {
     bool enabled = false;
     std::string bindAddress = "127.0.0.1";  ///< 0.0.0.0 when sharing on the LAN
-    uint16_t port = 8080;                    ///< 0: any free port
+    uint16_t port = 8080;                   ///< 0: any free port
     std::string channel = "live";
-    std::string viewPasscode;   ///< empty: open to anyone who can reach the port
-    std::string publishToken;   ///< for other encoders pushing into this origin
+    std::string viewPasscode;  ///< empty: open to anyone who can reach the port
+    std::string publishToken;  ///< for other encoders pushing into this origin
     double dvrSeconds = 60;
 };
 
@@ -58,16 +58,32 @@ struct SessionConfig {
     /// in memory, a folder = on disk.
     double publishSpoolSeconds = 30;
     std::string publishSpoolDir;
+    /// How long stop() waits for the destinations to take the last segments before it gives
+    /// up on the slow ones (the archive included: it is a destination too).
+    double stopDeadlineSeconds = 30;
 };
 
 struct SinkState {
     std::string name;
-    std::string state;      ///< "live", "failed", "finished"; push: "connecting", "retrying"...
-    std::string lastError;  ///< in words
-    uint64_t bytesQueued = 0;      ///< waiting for this destination
+    std::string state;         ///< "live", "failed", "finished"; push: "connecting", "retrying"...
+    std::string lastError;     ///< in words
+    uint64_t bytesQueued = 0;  ///< waiting for this destination
     uint64_t segmentsDropped = 0;  ///< whole segments lost on this destination only
     long lastHttpStatus = 0;       ///< push destinations; 0 = none yet
     uint64_t retries = 0;          ///< push destinations
+};
+
+/// How far an orderly stop has come (stop() runs on one thread, a UI polls this from another).
+struct StopProgress {
+    enum class Phase {
+        Running = 1,  ///< stop() not called yet
+        Encoders,     ///< the source stopped; encoders flush, the last segments close
+        Sinks,        ///< destinations take what they still hold, until the deadline
+        Done,
+    };
+    Phase phase = Phase::Running;
+    std::vector<SinkState> sinks;  ///< in the Sinks phase: each destination, "finished" when done
+    double secondsLeft = 0;        ///< in the Sinks phase: until stop() gives up on the slow ones
 };
 
 struct SessionStats {
@@ -103,8 +119,19 @@ public:
     [[nodiscard]] uint16_t originPort() const;
     /// The newest source picture (for a preview; null before the first frame). Any thread.
     [[nodiscard]] VideoFramePtr latestVideoFrame() const;
-    /// Peak sample magnitude (0..1, linear) of the newest audio frame; 0 without audio.
+    /// Peak sample magnitude (0..1, linear) of the newest audio frame as captured (before
+    /// muting); 0 without audio.
     [[nodiscard]] float latestAudioPeak() const;
+    /// Muted, the audio track carries silence (it stays in the stream). Any thread.
+    void setAudioMuted(bool muted);
+    [[nodiscard]] bool audioMuted() const;
+    /// Changes the title and the webcam corner while live (needs
+    /// SessionConfig::sourceOptions.editableScene). Opening a camera takes up to a second: call
+    /// it from a worker thread, one call at a time. Fails, changing nothing, once stop() began.
+    [[nodiscard]] Result<void> updateScene(const SceneSettings& scene);
+    [[nodiscard]] SceneSettings scene() const;
+    /// Where stop() is. Any thread.
+    [[nodiscard]] StopProgress stopProgress() const;
 
 private:
     explicit Session(SessionConfig config);
@@ -142,6 +169,14 @@ private:
     mutable std::mutex previewMutex_;  // guards latestFrame_ only (held for a pointer copy)
     VideoFramePtr latestFrame_;
     std::atomic<float> audioPeak_{0.0f};
+    std::atomic<bool> audioMuted_{false};
+
+    mutable std::mutex sceneMutex_;  // guards scene_, sourceStopped_; held while changing it
+    SceneSettings scene_;
+    bool sourceStopped_ = false;
+
+    std::atomic<StopProgress::Phase> stopPhase_{StopProgress::Phase::Running};
+    std::atomic<std::chrono::steady_clock::time_point> drainDeadline_{};
 };
 
 }  // namespace podium::app

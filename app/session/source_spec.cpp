@@ -8,6 +8,8 @@
 #include "capture/test_pattern_source.h"
 #include "core/log.h"
 
+#include <algorithm>
+
 namespace podium::app {
 
 namespace {
@@ -28,7 +30,9 @@ Result<SourcePtr> openTestPattern(const encoder::Preset& preset, const SourceOpt
     config.withAudio = withTone;
     config.sampleRate = preset.audioSampleRate;
     config.channels = preset.audioChannels;
-    config.title = options.title;
+    // An editable scene draws the title as a lower third (it can change); the pattern keeps its
+    // own.
+    config.title = options.editableScene ? capture::TestPatternConfig{}.title : options.title;
     return SourcePtr(std::make_unique<capture::TestPatternSource>(config, clock, options.pacing));
 }
 
@@ -96,7 +100,22 @@ Result<SourcePtr> openPulse(const std::string& text, const Clock& clock) {
 }
 
 // An even PiP size: a quarter of the canvas width, the canvas aspect.
-int evenPipDimension(double value) { return std::max(16, int(value) / 2 * 2); }
+int evenPipDimension(double value) {
+    return std::max(16, int(value) / 2 * 2);
+}
+
+/// The PiP camera, opened at the size its layout shows it (the canvas aspect).
+Result<SourcePtr> openPipCamera(const std::string& pipSpec, const capture::PipLayout& layout,
+                                const encoder::Preset& preset, const Clock& clock) {
+    const int w =
+        evenPipDimension(preset.canvasWidth * std::clamp(layout.widthFraction, 0.05, 0.9));
+    const int h = evenPipDimension(double(w) * preset.canvasHeight / preset.canvasWidth);
+    auto camera = openCamera(pipSpec, w, h, preset, clock);
+    if (!camera) {
+        return makeError(camera.error().withContext("picture-in-picture"));
+    }
+    return camera;
+}
 
 }  // namespace
 
@@ -168,7 +187,8 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
     using AudioKind = AudioSpec::Kind;
     const AudioKind audio = options.audio.kind;
     const bool isPattern = spec.kind == SourceSpec::Kind::TestPattern;
-    const bool isLive = spec.kind == SourceSpec::Kind::Screen || spec.kind == SourceSpec::Kind::Camera;
+    const bool isLive =
+        spec.kind == SourceSpec::Kind::Screen || spec.kind == SourceSpec::Kind::Camera;
 
     Result<SourcePtr> main = makeError(ErrorCode::Internal, "no source");
     switch (spec.kind) {
@@ -177,8 +197,12 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
             main = openTestPattern(preset, options, tone, clock);
             break;
         }
-        case SourceSpec::Kind::File: main = openFile(spec, preset, options, clock); break;
-        case SourceSpec::Kind::Screen: main = openScreen(spec.text, preset, clock); break;
+        case SourceSpec::Kind::File:
+            main = openFile(spec, preset, options, clock);
+            break;
+        case SourceSpec::Kind::Screen:
+            main = openScreen(spec.text, preset, clock);
+            break;
         case SourceSpec::Kind::Camera:
             main = openCamera(spec.text, preset.canvasWidth, preset.canvasHeight, preset, clock);
             break;
@@ -189,14 +213,15 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
 
     SourcePtr audioSource;
     if (audio == AudioKind::Pulse || (audio == AudioKind::Auto && isLive)) {
-        auto pulse = openPulse(audio == AudioKind::Pulse ? options.audio.pulseSpec : "pulse", clock);
+        auto pulse =
+            openPulse(audio == AudioKind::Pulse ? options.audio.pulseSpec : "pulse", clock);
         if (pulse) {
             audioSource = std::move(*pulse);
         } else if (audio == AudioKind::Pulse) {
             return makeError(pulse.error());
         } else {
             logWarning("source", "no microphone: " + pulse.error().toString() +
-                                      " (streaming without audio; --audio pulse:DEVICE picks one)");
+                                     " (streaming without audio; --audio pulse:DEVICE picks one)");
         }
     } else if (audio == AudioKind::TestTone && !isPattern) {
         return makeError(ErrorCode::InvalidArgument,
@@ -205,28 +230,55 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
 
     SourcePtr pip;
     if (!options.pipSpec.empty()) {
-        const int w = evenPipDimension(preset.canvasWidth * 0.25);
-        const int h = evenPipDimension(double(w) * preset.canvasHeight / preset.canvasWidth);
-        auto camera = openCamera(options.pipSpec, w, h, preset, clock);
+        auto camera = openPipCamera(options.pipSpec, options.pipLayout, preset, clock);
         if (!camera) {
-            return makeError(camera.error().withContext("--pip"));
+            return makeError(camera.error());
         }
         pip = std::move(*camera);
     }
 
-    const bool needsTitleBar = !options.title.empty() && !isPattern;
-    if (!pip && !audioSource && !needsTitleBar) {
+    const bool needsTitleBar = !options.title.empty() && (!isPattern || options.editableScene);
+    if (!pip && !audioSource && !needsTitleBar && !options.editableScene) {
         return std::move(*main);
     }
     capture::CompositorConfig compositor;
     compositor.width = preset.canvasWidth;
     compositor.height = preset.canvasHeight;
     if (pip) {
-        compositor.pip = capture::PipLayout{};
+        compositor.pip = options.pipLayout;
     }
     compositor.title = needsTitleBar ? options.title : std::string();
     return SourcePtr(std::make_unique<capture::CompositeSource>(
         std::move(*main), std::move(pip), std::move(audioSource), compositor));
+}
+
+Result<void> applyScene(capture::MediaSource& source, const SceneSettings& before,
+                        const SceneSettings& after, const encoder::Preset& preset,
+                        const Clock& clock) {
+    auto* composite = dynamic_cast<capture::CompositeSource*>(&source);
+    if (!composite) {
+        return makeError(ErrorCode::FailedPrecondition,
+                         "this source was not opened for live title and webcam changes");
+    }
+    if (after.pipSpec != before.pipSpec) {
+        SourcePtr camera;
+        if (!after.pipSpec.empty()) {
+            auto opened = openPipCamera(after.pipSpec, after.pipLayout, preset, clock);
+            if (!opened) {
+                return makeError(opened.error());
+            }
+            camera = std::move(*opened);
+        }
+        if (auto swapped = composite->setPip(std::move(camera), after.pipLayout); !swapped) {
+            return swapped;
+        }
+    } else if (after.pipLayout != before.pipLayout && !after.pipSpec.empty()) {
+        composite->setPipLayout(after.pipLayout);
+    }
+    if (after.title != before.title) {
+        composite->setTitle(after.title);
+    }
+    return ok();
 }
 
 }  // namespace podium::app

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "capture/compositor.h"
 #include "capture/media_source.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -35,11 +36,26 @@ struct AudioSpec {
     static Result<AudioSpec> parse(const std::string& text);
 };
 
+/// What is drawn over the main picture: a lower-third title and a webcam in a corner.
+struct SceneSettings {
+    std::string title;             ///< lower-third text; empty = none
+    std::string pipSpec;           ///< "camera[:/dev/videoN]": webcam in a corner; empty = none
+    capture::PipLayout pipLayout;  ///< which corner, how big
+    bool operator==(const SceneSettings&) const = default;
+};
+
 struct SourceOptions {
     capture::Pacing pacing = capture::Pacing::RealTime;
     AudioSpec audio;
     std::string title;    ///< lower-third title (burned into the test pattern itself)
     std::string pipSpec;  ///< "camera[:/dev/videoN]": webcam picture-in-picture; empty = none
+    capture::PipLayout pipLayout;
+    /// Always compose (a capture::CompositeSource), so that the title and the PiP can change
+    /// while running (applyScene). The title is then a lower third on every source, the test
+    /// pattern included (its own caption stays the default).
+    bool editableScene = false;
+
+    [[nodiscard]] SceneSettings scene() const { return {title, pipSpec, pipLayout}; }
 };
 
 /// Opens the source graph the spec and options name — the main source, an optional webcam
@@ -49,5 +65,13 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
                                                          const encoder::Preset& preset,
                                                          const SourceOptions& options,
                                                          const Clock& clock);
+
+/// Changes the title and PiP of a source openSource() made with editableScene, from `before`
+/// to `after`: the title and a PiP move at once; a different PiP camera is opened (at the size
+/// openSource uses) and swapped in. Owner thread of `source`; opening a camera may take a
+/// second. A camera that cannot be opened is an error naming it, and the PiP stays as it was.
+Result<void> applyScene(capture::MediaSource& source, const SceneSettings& before,
+                        const SceneSettings& after, const encoder::Preset& preset,
+                        const Clock& clock);
 
 }  // namespace podium::app

@@ -1,8 +1,11 @@
 #include <QtTest>
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "capture/composite_source.h"
 #include "capture/compositor.h"
@@ -26,6 +29,57 @@ uint8_t lumaAt(const VideoFrame& f, int x, int y) {
 uint8_t uAt(const VideoFrame& f, int x, int y) {
     return f.plane(1)[size_t(y / 2) * f.chromaWidth() + x / 2];
 }
+
+/// A live source of one flat colour (every 5 ms), to see exactly what the compositor drew.
+class SolidSource final : public MediaSource {
+public:
+    SolidSource(int w, int h, uint8_t luma) : frame_(solid(w, h, luma)) {}
+    ~SolidSource() override { stop(); }
+    std::string describe() const override { return "solid"; }
+    SourceFormat format() const override { return {frame_->width, frame_->height}; }
+    Result<void> start(SourceCallbacks cb) override {
+        thread_ = std::jthread([this, cb](std::stop_token stop) {
+            for (int64_t n = 0; !stop.stop_requested(); ++n) {
+                auto f = std::make_shared<VideoFrame>(*frame_);
+                f->sequence = n;
+                cb.onVideo(f);
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+        return ok();
+    }
+    void stop() override {
+        if (thread_.joinable()) {
+            thread_.request_stop();
+            thread_.join();
+        }
+    }
+
+private:
+    std::shared_ptr<VideoFrame> frame_;
+    std::jthread thread_;
+};
+
+/// Collects the newest output frame and waits (with a deadline) for one that passes a check.
+struct LatestFrame {
+    std::mutex mutex;
+    std::condition_variable changed;
+    VideoFramePtr frame;
+    SourceCallbacks callbacks() {
+        SourceCallbacks cb;
+        cb.onVideo = [this](VideoFramePtr f) {
+            std::lock_guard lock(mutex);
+            frame = std::move(f);
+            changed.notify_all();
+        };
+        return cb;
+    }
+    bool waitFor(const std::function<bool(const VideoFrame&)>& check) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(20),
+                                [&] { return frame && check(*frame); });
+    }
+};
 
 }  // namespace
 
@@ -159,6 +213,42 @@ private slots:
             QCOMPARE(video[i]->sequence, int64_t(i));  // the main source's timeline
         }
         QCOMPARE(lumaAt(*video.back(), 20, 20), uint8_t(16));  // pillarbox bar (no PiP there)
+    }
+
+    // The GUI changes the title and the webcam corner while live: the next frames show it.
+    void sceneChangesWhileRunning() {
+        CompositeSource source(std::make_unique<SolidSource>(1280, 720, 200), nullptr, nullptr,
+                               {1280, 720, std::nullopt, ""});
+        LatestFrame out;
+        QVERIFY(source.start(out.callbacks()));
+        const CanvasRect band = Compositor::titleBand(1280, 720);
+        const int bandMiddle = band.y + band.height / 2;
+        QVERIFY(
+            out.waitFor([&](const VideoFrame& f) { return lumaAt(f, 1270, bandMiddle) == 200; }));
+
+        source.setTitle("Alice - Rust async");
+        QVERIFY(
+            out.waitFor([&](const VideoFrame& f) { return lumaAt(f, 1270, bandMiddle) < 110; }));
+        QCOMPARE(source.scene().title, std::string("Alice - Rust async"));
+
+        PipLayout topLeft;
+        topLeft.corner = PipCorner::TopLeft;
+        topLeft.widthFraction = 0.25;
+        QVERIFY(source.setPip(std::make_unique<SolidSource>(320, 180, 50), topLeft));
+        const CanvasRect pip = Compositor::pipRect(topLeft, 320, 180, 1280, 720);
+        const int px = pip.x + pip.width / 2;
+        const int py = pip.y + pip.height / 2;
+        QVERIFY(out.waitFor([&](const VideoFrame& f) { return lumaAt(f, px, py) == 50; }));
+        QVERIFY(source.scene().pip.has_value());
+        QVERIFY(source.describe().find("PiP") != std::string::npos);
+
+        source.setTitle("");
+        QVERIFY(source.setPip(nullptr, topLeft));
+        QVERIFY(out.waitFor([&](const VideoFrame& f) {
+            return lumaAt(f, px, py) == 200 && lumaAt(f, 1270, bandMiddle) == 200;
+        }));
+        QVERIFY(!source.scene().pip.has_value());
+        source.stop();
     }
 
     void titleDrawnInLowerThird() {
