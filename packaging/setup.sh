@@ -6,8 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
-  # GUI and tests
-  qt6-base-dev libgl-dev
+  # GUI and tests; QtKeychain keeps the GUI's passwords in the system keychain
+  qt6-base-dev libgl-dev qtkeychain-qt6-dev
   # media libraries
   libx264-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libswresample-dev libavdevice-dev

@@ -78,7 +78,7 @@ bool portIsFree(const std::string& address, uint16_t port) {
     return free;
 }
 
-Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings) {
+Result<app::SessionConfig> buildCaptureConfig(const AppSettings& settings) {
     app::SessionConfig config;
     auto spec = app::SourceSpec::parse(settings.sourceSpec().toStdString());
     if (!spec) {
@@ -90,7 +90,27 @@ Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings) {
         return makeError(preset.error());
     }
     config.preset = *preset;
-    config.sourceOptions.pacing = capture::Pacing::RealTime;
+    auto audio = app::AudioSpec::parse(settings.audioSpec().toStdString());
+    if (!audio) {
+        return makeError(audio.error().withContext("sound"));
+    }
+    auto& options = config.sourceOptions;
+    options.pacing = capture::Pacing::RealTime;
+    options.audio = *audio;
+    const app::SceneSettings scene = settings.scene();
+    options.title = scene.title;
+    options.pipSpec = scene.pipSpec;
+    options.pipLayout = scene.pipLayout;
+    options.editableScene = true;
+    return config;
+}
+
+Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings) {
+    auto captured = buildCaptureConfig(settings);
+    if (!captured) {
+        return captured;
+    }
+    app::SessionConfig config = std::move(*captured);
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     if (auto r = addOrigin(settings, config); !r) {
         return makeError(r.error());

@@ -10,7 +10,12 @@ namespace podium::gui {
 
 class AppSettings;
 
-/// Assembles the SessionConfig a Start needs from the settings: source, preset, the local
+/// What the preview and the broadcast capture, from the settings: the source, the preset, the
+/// sound (AudioSpec) and the scene (title, webcam), with editableScene on so both may change
+/// while live. No destinations. Errors name the setting.
+Result<app::SessionConfig> buildCaptureConfig(const AppSettings& settings);
+
+/// Assembles the SessionConfig a Start needs: buildCaptureConfig plus the local
 /// origin (127.0.0.1, or 0.0.0.0 when sharing on the LAN; a busy port becomes 0 = any free
 /// port), a fresh dated archive folder under the archive root, and the enabled remote
 /// publishing points. Errors name the setting.

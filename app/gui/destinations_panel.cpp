@@ -16,6 +16,7 @@
 
 #include "app/gui/app_settings.h"
 #include "app/gui/destination_validator.h"
+#include "app/gui/secret_store.h"
 
 namespace podium::gui {
 
@@ -121,7 +122,14 @@ QWidget* DestinationsPanel::buildRemote() {
     credentials->addWidget(password_);
     credentials->addWidget(add_);
     credentials->addWidget(remove);
+    // Said once, where passwords are typed: where they are kept when there is no keychain.
+    auto* notice = new QLabel(settings_.secrets().notice(), remote_);
+    notice->setObjectName("secretsNotice");
+    notice->setWordWrap(true);
+    notice->setStyleSheet("color: #8a6d00;");
+    notice->setVisible(!notice->text().isEmpty());
     auto* layout = new QVBoxLayout(remote_);
+    layout->addWidget(notice);
     layout->addWidget(table);
     layout->addWidget(url_);
     layout->addLayout(credentials);
@@ -131,8 +139,13 @@ QWidget* DestinationsPanel::buildRemote() {
     connect(add_, &QPushButton::clicked, this, &DestinationsPanel::addDestination);
     connect(remove, &QPushButton::clicked, this,
             [this, table] { model_.remove(table->currentIndex().row()); });
-    connect(&model_, &DestinationModel::destinationsChanged, this,
-            [this] { settings_.setDestinations(model_.destinations()); });
+    connect(&model_, &DestinationModel::destinationsChanged, this, [this] {
+        if (auto stored = settings_.setDestinations(model_.destinations()); !stored) {
+            urlMessage_->setText(
+                tr("Not saved: %1").arg(QString::fromStdString(stored.error().toString())));
+            urlMessage_->setStyleSheet("color: #c02020;");
+        }
+    });
     checkUrl();
     return remote_;
 }

@@ -3,20 +3,14 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QProgressBar>
 #include <QTableView>
-#include <QTimer>
 #include <QVBoxLayout>
-#include <cmath>
 
 #include "app/gui/session_controller.h"
 
 namespace podium::gui {
 
 namespace {
-constexpr int kMeterIntervalMs = 100;
-constexpr double kMeterFloorDb = -60.0;
-
 QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent) {
     auto* table = new QTableView(parent);
     table->setObjectName(name);
@@ -30,47 +24,23 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* p
 }
 }  // namespace
 
-HealthPanel::HealthPanel(SessionController& controller, QWidget* parent)
-    : QWidget(parent), controller_(controller) {
+HealthPanel::HealthPanel(SessionController& controller, QWidget* parent) : QWidget(parent) {
     problem_ = new QLabel(this);
     problem_->setObjectName("problem");
     problem_->setWordWrap(true);
     problem_->setStyleSheet("color: #c02020; font-weight: bold;");
     problem_->hide();
-    meter_ = new QProgressBar(this);
-    meter_->setObjectName("audioMeter");
-    meter_->setOrientation(Qt::Vertical);
-    meter_->setRange(0, 100);
-    meter_->setTextVisible(false);
-    meter_->setToolTip(tr("Audio level (peak, −60 to 0 dBFS)"));
-    meter_->setMaximumWidth(18);
-    auto* tables = new QVBoxLayout;
-    tables->addWidget(makeTable(controller.renditionHealth(), "renditionHealth", this));
-    tables->addWidget(makeTable(controller.destinationHealth(), "destinationHealth", this));
-    auto* row = new QHBoxLayout;
-    row->addLayout(tables, 1);
-    row->addWidget(meter_);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(problem_);
-    layout->addLayout(row);
+    layout->addWidget(makeTable(controller.renditionHealth(), "renditionHealth", this));
+    layout->addWidget(makeTable(controller.destinationHealth(), "destinationHealth", this));
     connect(&controller, &SessionController::problemChanged, this, &HealthPanel::showProblem);
-    auto* timer = new QTimer(this);
-    connect(timer, &QTimer::timeout, this, &HealthPanel::updateMeter);
-    timer->start(kMeterIntervalMs);
 }
 
 void HealthPanel::showProblem(const QString& words) {
     problem_->setText(words);
     problem_->setVisible(!words.isEmpty());
-}
-
-void HealthPanel::updateMeter() {
-    meter_->setVisible(controller_.hasAudio());
-    const double peak = controller_.audioPeak();
-    const double db = peak > 0 ? 20.0 * std::log10(peak) : kMeterFloorDb;
-    meter_->setValue(
-        int(std::lround(100.0 * (std::max(db, kMeterFloorDb) - kMeterFloorDb) / -kMeterFloorDb)));
 }
 
 }  // namespace podium::gui

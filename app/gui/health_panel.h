@@ -3,15 +3,13 @@
 #include <QWidget>
 
 class QLabel;
-class QProgressBar;
 
 namespace podium::gui {
 
 class SessionController;
 
 /// Health while live: per-rendition fps, bitrate, encoder lag and drops; per-destination state;
-/// an audio meter (when the source has sound); the current problem in words.
-/// GUI thread only; the meter is polled on a timer.
+/// the current problem in words. (The sound meter is the AudioPanel's.) GUI thread only.
 class HealthPanel : public QWidget {
     Q_OBJECT
 public:
@@ -19,11 +17,8 @@ public:
 
 private:
     void showProblem(const QString& words);
-    void updateMeter();
 
-    SessionController& controller_;
     QLabel* problem_ = nullptr;
-    QProgressBar* meter_ = nullptr;
 };
 
 }  // namespace podium::gui

@@ -15,15 +15,20 @@
 #include <QVBoxLayout>
 
 #include "app/gui/app_settings.h"
+#include "app/gui/audio_panel.h"
 #include "app/gui/broadcast_config.h"
 #include "app/gui/destinations_panel.h"
 #include "app/gui/health_panel.h"
 #include "app/gui/log_ring.h"
+#include "app/gui/media_tap.h"
 #include "app/gui/preset_panel.h"
+#include "app/gui/preview_controller.h"
 #include "app/gui/preview_widget.h"
+#include "app/gui/scene_panel.h"
 #include "app/gui/session_controller.h"
 #include "app/gui/share_panel.h"
 #include "app/gui/source_picker.h"
+#include "app/gui/stop_progress.h"
 
 namespace podium::gui {
 
@@ -44,26 +49,26 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
     setWindowTitle(tr("Podium"));
     setWindowIcon(QIcon(":/icons/podium.png"));
     controller_ = new SessionController(this);
+    preview_ = new PreviewController(this);
+    tap_ = std::make_unique<MediaTap>(*controller_, *preview_);
     setCentralWidget(buildCentral());
     createActions();
     createLogDock();
     readSettings();
-    connect(controller_, &SessionController::stateChanged, this, &MainWindow::onStateChanged);
-    connect(controller_, &SessionController::finished, this, &MainWindow::onFinished);
-    connect(controller_, &SessionController::summaryChanged, this,
-            [this](const QString& line) { statusBar()->showMessage(line); });
+    connectPanels();
     onStateChanged();
+    refreshPreview();
 }
 
 MainWindow::~MainWindow() = default;
 
 QWidget* MainWindow::buildCentral() {
     auto* central = new QWidget(this);
-    sources_ = new SourcePicker(central);
     presets_ = new PresetPanel(central);
     destinations_ = new DestinationsPanel(settings_, central);
     share_ = new SharePanel(central);
     health_ = new HealthPanel(*controller_, central);
+    stopProgress_ = new StopProgress(central);
     startButton_ = new QPushButton(central);
     startButton_->setObjectName("startButton");
     startButton_->setMinimumHeight(56);
@@ -73,31 +78,64 @@ QWidget* MainWindow::buildCentral() {
     startButton_->setFont(big);
 
     auto* sourceColumn = new QVBoxLayout;
-    auto* sourceBox = new QWidget(central);
-    auto* sourceLayout = new QVBoxLayout(sourceBox);
-    sourceLayout->setContentsMargins(0, 0, 0, 0);
-    sourceLayout->addWidget(sources_);
-    sourceLayout->addWidget(new PreviewWidget(*controller_, sourceBox), 1);
-    sourceColumn->addWidget(framed(tr("Source"), sourceBox, central), 3);
+    sourceColumn->addWidget(framed(tr("Source"), buildSourceColumn(central), central), 5);
     sourceColumn->addWidget(framed(tr("Health"), health_, central), 2);
 
     auto* settingsColumn = new QVBoxLayout;
     settingsColumn->addWidget(framed(tr("Preset"), presets_, central));
     settingsColumn->addWidget(framed(tr("Destinations"), destinations_, central));
     settingsColumn->addWidget(startButton_);
+    settingsColumn->addWidget(stopProgress_);
     settingsColumn->addWidget(share_);
     settingsColumn->addStretch(1);
 
     auto* layout = new QHBoxLayout(central);
     layout->addLayout(sourceColumn, 3);
     layout->addLayout(settingsColumn, 2);
-
-    connect(startButton_, &QPushButton::clicked, this, &MainWindow::toggleBroadcast);
-    connect(sources_, &SourcePicker::sourceChanged, this,
-            [this](const QString& spec) { settings_.setSourceSpec(spec); });
-    connect(presets_, &PresetPanel::presetChanged, this,
-            [this](const QString& name) { settings_.setPresetName(name); });
     return central;
+}
+
+QWidget* MainWindow::buildSourceColumn(QWidget* parent) {
+    auto* box = new QWidget(parent);
+    sources_ = new SourcePicker(box);
+    scene_ = new ScenePanel(box);
+    audio_ = new AudioPanel(*tap_, box);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(sources_);
+    layout->addWidget(new PreviewWidget(*tap_, box), 1);
+    layout->addWidget(scene_);
+    layout->addWidget(audio_);
+    return box;
+}
+
+void MainWindow::connectPanels() {
+    connect(startButton_, &QPushButton::clicked, this, &MainWindow::toggleBroadcast);
+    connect(sources_, &SourcePicker::sourceChanged, this, [this](const QString& spec) {
+        settings_.setSourceSpec(spec);
+        audio_->setSourceIsTestPattern(spec == "testpattern");
+        refreshPreview();
+    });
+    connect(presets_, &PresetPanel::presetChanged, this, [this](const QString& name) {
+        settings_.setPresetName(name);
+        refreshPreview();
+    });
+    connect(audio_, &AudioPanel::audioChanged, this, [this](const QString& spec) {
+        settings_.setAudioSpec(spec);
+        refreshPreview();
+    });
+    connect(audio_, &AudioPanel::muteToggled, controller_, &SessionController::setAudioMuted);
+    connect(scene_, &ScenePanel::sceneChanged, this, [this](const app::SceneSettings& scene) {
+        settings_.setScene(scene);
+        controller_->setScene(scene);  // live: the broadcast changes (ignored when idle)
+        refreshPreview();              // idle: the preview shows it (ignored while released)
+    });
+    connect(controller_, &SessionController::stateChanged, this, &MainWindow::onStateChanged);
+    connect(controller_, &SessionController::finished, this, &MainWindow::onFinished);
+    connect(controller_, &SessionController::summaryChanged, this,
+            [this](const QString& line) { statusBar()->showMessage(line); });
+    connect(controller_, &SessionController::stopProgressChanged, stopProgress_,
+            &StopProgress::showProgress);
 }
 
 void MainWindow::createActions() {
@@ -137,8 +175,11 @@ void MainWindow::pullLog() {
 void MainWindow::readSettings() {
     sources_->setCurrentSpec(settings_.sourceSpec());
     presets_->setCurrentPreset(settings_.presetName());
+    audio_->setCurrentSpec(settings_.audioSpec());
+    audio_->setSourceIsTestPattern(settings_.sourceSpec() == "testpattern");
+    scene_->setScene(settings_.scene());
     if (!restoreGeometry(settings_.windowGeometry())) {
-        resize(1280, 860);
+        resize(1280, 900);
     }
     restoreState(settings_.windowState());
 }
@@ -147,6 +188,15 @@ void MainWindow::writeSettings() {
     settings_.setWindowGeometry(saveGeometry());
     settings_.setWindowState(saveState());
     settings_.sync();
+}
+
+void MainWindow::refreshPreview() {
+    auto config = buildCaptureConfig(settings_);
+    if (!config) {
+        statusBar()->showMessage(QString::fromStdString(config.error().toString()));
+        return;
+    }
+    preview_->show(*config);
 }
 
 void MainWindow::toggleBroadcast() {
@@ -166,7 +216,8 @@ void MainWindow::toggleBroadcast() {
                              QString::fromStdString(config.error().toString()));
         return;
     }
-    controller_->start(std::move(*config));
+    // The preview lets go of the devices first; its last picture stays until the live one.
+    controller_->start(std::move(*config), preview_->release());
 }
 
 void MainWindow::onStateChanged() {
@@ -187,40 +238,49 @@ void MainWindow::onStateChanged() {
     sources_->setEnabled(idle);
     presets_->setEnabled(idle);
     destinations_->setLive(!idle);
-    if (state == State::Stopping) {
-        QApplication::setOverrideCursor(Qt::BusyCursor);
-    }
+    audio_->setLive(live);
+    scene_->setEnabled(idle || live);
     if (live) {
         share_->setViewerUrl(controller_->viewerUrl());
         statusBar()->showMessage(tr("Live: %1").arg(controller_->sourceDescription()));
     }
     if (idle) {
         share_->setViewerUrl({});
+        stopProgress_->finish();
+        if (preview_->isReleased() && !quitWhenStopped_) {
+            preview_->resume();
+        }
     }
     setWindowTitle(live ? tr("Podium — live") : tr("Podium"));
 }
 
 void MainWindow::onFinished(bool clean, const QString& message) {
-    while (QApplication::overrideCursor()) {
-        QApplication::restoreOverrideCursor();
-    }
     statusBar()->showMessage(clean ? tr("Stopped.") : message);
+    if (quitWhenStopped_) {
+        QTimer::singleShot(0, this, &QWidget::close);  // closeEvent runs again, now idle
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (controller_->state() != SessionController::State::Idle && confirmQuit_) {
-        const auto answer = QMessageBox::question(
-            this, tr("Quit Podium?"),
-            tr("You are live. Quitting stops the broadcast for every viewer. Quit anyway?"),
-            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-        if (answer != QMessageBox::Yes) {
-            event->ignore();
-            return;
+    if (controller_->state() != SessionController::State::Idle) {
+        if (confirmQuit_ && !quitWhenStopped_) {
+            const auto answer = QMessageBox::question(
+                this, tr("Quit Podium?"),
+                tr("You are live. Quitting stops the broadcast for every viewer. Quit anyway?"),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+            if (answer != QMessageBox::Yes) {
+                event->ignore();
+                return;
+            }
         }
+        // Stop the same way as the Stop button (the archive and the destinations finish, with
+        // progress shown); the window closes when the broadcast has ended.
+        quitWhenStopped_ = true;
+        controller_->stop();
+        statusBar()->showMessage(tr("Stopping before quitting…"));
+        event->ignore();
+        return;
     }
-    QApplication::setOverrideCursor(Qt::BusyCursor);
-    controller_->stopAndWait();  // finishes the archive and the origin's final playlists
-    QApplication::restoreOverrideCursor();
     writeSettings();
     event->accept();
 }

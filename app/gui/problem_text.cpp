@@ -1,6 +1,8 @@
 #include "app/gui/problem_text.h"
 
 #include <QCoreApplication>
+#include <QStringList>
+#include <cmath>
 
 namespace podium::gui {
 
@@ -64,25 +66,89 @@ QString describeSinkProblem(const QString& sinkName, const QString& state,
     return tr("%1: %2").arg(what, lastError);
 }
 
+/// The source-related sentence for `error`, or an empty string.
+QString sourceSentence(const QString& error) {
+    // The file first: its path may contain any of the other words.
+    if (mentions(error, {"file source", "file ended"})) {
+        return tr("The file could not be played: %1").arg(error);
+    }
+    if (mentions(error, {"camera", "/dev/video"})) {
+        return tr("The camera could not be opened: %1").arg(error);
+    }
+    if (mentions(error, {"screen", "DISPLAY", "window", "portal"})) {
+        return tr("The screen could not be captured: %1").arg(error);
+    }
+    if (mentions(error, {"pulseaudio", "pulse:", "microphone"})) {
+        return tr("The microphone could not be opened: %1").arg(error);
+    }
+    return {};
+}
+
+QString describeSourceProblem(const QString& error) {
+    const QString sentence = sourceSentence(error);
+    return sentence.isEmpty() ? tr("This source cannot be shown: %1").arg(error) : sentence;
+}
+
 QString describeSessionError(const QString& error) {
     if (mentions(error, {"Address already in use", "address in use", "bind"})) {
         return tr(
             "The local origin's port is taken by another program; choose another port "
             "(or 0 for any free one).");
     }
-    if (mentions(error, {"camera", "/dev/video"})) {
-        return tr("The camera could not be opened: %1").arg(error);
-    }
-    if (mentions(error, {"screen", "DISPLAY", "window"})) {
-        return tr("The screen could not be captured: %1").arg(error);
-    }
-    if (mentions(error, {"file source"})) {
-        return tr("The file could not be played: %1").arg(error);
+    if (const QString sentence = sourceSentence(error); !sentence.isEmpty()) {
+        return sentence;
     }
     if (mentions(error, {"archive"})) {
         return tr("The archive folder cannot be used: %1").arg(error);
     }
     return tr("The broadcast stopped: %1").arg(error);
+}
+
+QString describeStopProgress(const app::StopProgress& progress) {
+    using Phase = app::StopProgress::Phase;
+    switch (progress.phase) {
+        case Phase::Running:
+            return {};
+        case Phase::Encoders:
+            return tr("Stopping: the encoders finish the last segments…");
+        case Phase::Done:
+            return tr("Stopped.");
+        case Phase::Sinks:
+            break;
+    }
+    QStringList waiting;
+    int pushing = 0;
+    for (const auto& sink : progress.sinks) {
+        if (sink.state == "finished" || sink.state == "failed") {
+            continue;
+        }
+        const QString name = QString::fromStdString(sink.name);
+        if (name.startsWith("archive")) {
+            waiting << tr("finishing the archive");
+        } else if (name.startsWith("origin")) {
+            waiting << tr("closing the viewers' playlists");
+        } else {
+            ++pushing;
+        }
+    }
+    if (pushing > 0) {
+        waiting << (pushing == 1 ? tr("1 destination sending the last segments")
+                                 : tr("%1 destinations sending the last segments").arg(pushing));
+    }
+    if (waiting.isEmpty()) {
+        return tr("Stopping…");
+    }
+    QString text = tr("Stopping: %1").arg(waiting.join(", "));
+    if (progress.secondsLeft >= 1) {
+        text += tr(" (at most %1 s more)").arg(int(std::ceil(progress.secondsLeft)));
+    }
+    return text;
+}
+
+QString describeSilence(int seconds) {
+    return tr("No sound from the microphone for %1 s: is it muted, unplugged or the wrong "
+              "input?")
+        .arg(seconds);
 }
 
 QString describeDrops(qulonglong droppedNow, double seconds) {

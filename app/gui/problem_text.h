@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include "app/session/session.h"
+
 namespace podium::gui {
 
 /// Turns engine states and error texts into sentences a broadcaster understands ("the
@@ -13,8 +15,19 @@ namespace podium::gui {
 QString describeSinkProblem(const QString& sinkName, const QString& state,
                             const QString& lastError);
 
+/// Why a source cannot be shown or used (a camera, a screen, a file), for the preview area.
+QString describeSourceProblem(const QString& error);
+
 /// Why the broadcast could not start or ended by itself (a Status::toString() text).
 QString describeSessionError(const QString& error);
+
+/// What an orderly stop is waiting for: "Finishing the archive, 2 destinations sending the
+/// last segments (at most 25 s more)". Empty when it is not stopping.
+QString describeStopProgress(const app::StopProgress& progress);
+
+/// The warning shown while live when the microphone gave nothing louder than the silence
+/// threshold for `seconds`.
+QString describeSilence(int seconds);
 
 /// A warning when frames were dropped since the last look (the machine cannot keep up), or
 /// an empty string. `droppedNow` counts frames dropped in the last `seconds`.

@@ -37,6 +37,15 @@ SessionController::SessionController(QObject* parent) : QObject(parent) {
             &SessionController::onStartFinished);
     connect(&stopWatcher_, &QFutureWatcher<StopOutcome>::finished, this,
             &SessionController::onStopFinished);
+    stopProgressTimer_.setInterval(kStopProgressIntervalMs);
+    connect(&stopProgressTimer_, &QTimer::timeout, this, &SessionController::pollStopProgress);
+    connect(&sceneWatcher_, &QFutureWatcher<QString>::finished, this, [this] {
+        if (const QString error = sceneWatcher_.result(); !error.isEmpty()) {
+            note(tr("title or webcam not changed: %1").arg(error));
+            setProblem(describeSourceProblem(error));
+        }
+        applyPendingScene();
+    });
 }
 
 SessionController::~SessionController() {
@@ -51,7 +60,7 @@ void SessionController::setState(State state) {
     emit stateChanged(state);
 }
 
-void SessionController::start(app::SessionConfig config) {
+void SessionController::start(app::SessionConfig config, QFuture<void> devicesFree) {
     if (state_ != State::Idle) {
         return;
     }
@@ -65,18 +74,20 @@ void SessionController::start(app::SessionConfig config) {
     note(tr("starting: %1, preset \"%2\"")
              .arg(QString::fromStdString(config.source.toString()),
                   QString::fromStdString(config.preset.name)));
-    startWatcher_.setFuture(QtConcurrent::run([config = std::move(config)]() -> StartOutcome {
-        auto created = app::Session::create(config);
-        if (!created) {
-            return {nullptr, QString::fromStdString(created.error().toString())};
-        }
-        std::shared_ptr<app::Session> session = std::move(*created);
-        if (auto r = session->start(); !r) {
-            (void)session->stop();
-            return {nullptr, QString::fromStdString(r.error().toString())};
-        }
-        return {session, {}};
-    }));
+    startWatcher_.setFuture(
+        QtConcurrent::run([config = std::move(config), devicesFree]() mutable -> StartOutcome {
+            devicesFree.waitForFinished();
+            auto created = app::Session::create(config);
+            if (!created) {
+                return {nullptr, QString::fromStdString(created.error().toString())};
+            }
+            std::shared_ptr<app::Session> session = std::move(*created);
+            if (auto r = session->start(); !r) {
+                (void)session->stop();
+                return {nullptr, QString::fromStdString(r.error().toString())};
+            }
+            return {session, {}};
+        }));
 }
 
 void SessionController::onStartFinished() {
@@ -90,6 +101,8 @@ void SessionController::onStartFinished() {
         return;
     }
     session_ = outcome.session;
+    session_->setAudioMuted(audioMuted_);
+    pendingScene_.reset();
     hasAudio_ = !session_->tracks().empty() && session_->tracks().back().kind == TrackKind::Audio;
     sourceDescription_ = QString::fromStdString(session_->describeSource());
     viewerUrl_ = gui::viewerUrl(config_.origin, session_->originPort());
@@ -127,6 +140,9 @@ void SessionController::beginStop(const QString& reason) {
     session_->requestStop();
     setState(State::Stopping);
     note(tr("stopping (%1)").arg(reason));
+    statsTimer_.stop();
+    stopProgressTimer_.start();
+    pollStopProgress();
     std::shared_ptr<app::Session> session = session_;
     stopWatcher_.setFuture(QtConcurrent::run([session]() -> StopOutcome {
         auto r = session->stop();
@@ -137,6 +153,8 @@ void SessionController::beginStop(const QString& reason) {
 void SessionController::onStopFinished() {
     const StopOutcome outcome = stopWatcher_.result();
     statsTimer_.stop();
+    stopProgressTimer_.stop();
+    sceneWatcher_.waitForFinished();  // a camera being swapped in has given up by now
     if (session_) {
         const auto last = session_->stats();
         renditions_.update(last);
@@ -201,6 +219,48 @@ void SessionController::poll() {
         // The source ended or something failed: stop cleanly; onStopFinished tells why.
         beginStop(tr("the source ended or the session failed"));
     }
+}
+
+void SessionController::pollStopProgress() {
+    if (state_ != State::Stopping || !session_) {
+        return;
+    }
+    const app::StopProgress progress = session_->stopProgress();
+    const QString words = describeStopProgress(progress);
+    emit stopProgressChanged(words.isEmpty() ? tr("Stopping…") : words, progress.secondsLeft,
+                             config_.stopDeadlineSeconds);
+}
+
+void SessionController::setAudioMuted(bool muted) {
+    audioMuted_ = muted;
+    if (session_) {
+        session_->setAudioMuted(muted);
+    }
+    note(muted ? tr("microphone muted") : tr("microphone on"));
+}
+
+void SessionController::setScene(const app::SceneSettings& scene) {
+    if (state_ != State::Live || !session_) {
+        return;
+    }
+    pendingScene_ = scene;
+    if (!sceneWatcher_.isRunning()) {
+        applyPendingScene();
+    }
+}
+
+void SessionController::applyPendingScene() {
+    if (!pendingScene_ || state_ != State::Live || !session_) {
+        pendingScene_.reset();
+        return;
+    }
+    const app::SceneSettings scene = *pendingScene_;
+    pendingScene_.reset();
+    std::shared_ptr<app::Session> session = session_;
+    sceneWatcher_.setFuture(QtConcurrent::run([session, scene]() -> QString {
+        auto r = session->updateScene(scene);
+        return r ? QString() : QString::fromStdString(r.error().toString());
+    }));
 }
 
 double SessionController::cpuPercent() {

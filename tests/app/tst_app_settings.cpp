@@ -19,6 +19,7 @@ private slots:
     void destinationUrls_data();
     void destinationUrls();
     void credentialsLeaveTheUrl();
+    void captureConfigCarriesSoundAndScene();
     void destinationsBecomePushTargets();
 };
 
@@ -36,6 +37,9 @@ void TstAppSettings::firstRunNeedsNoConfiguration() {
     QVERIFY(!settings.archiveEnabled());
     QVERIFY(!settings.archiveRoot().isEmpty());
     QVERIFY(settings.destinations().isEmpty());
+    QVERIFY(settings.audioSpec().isEmpty());  // automatic
+    QVERIFY(settings.scene().title.empty());
+    QVERIFY(settings.scene().pipSpec.empty());
 }
 
 void TstAppSettings::survivesARestart() {
@@ -58,7 +62,14 @@ void TstAppSettings::survivesARestart() {
         settings.setViewPasscode("1234");
         settings.setArchiveEnabled(true);
         settings.setArchiveRoot("/tmp/podium-archive");
-        settings.setDestinations({smooth, hls});
+        settings.setAudioSpec("pulse:alsa_input.usb-mic");
+        podium::app::SceneSettings scene;
+        scene.title = "Alice - Rust async";
+        scene.pipSpec = "camera:/dev/video2";
+        scene.pipLayout.corner = podium::capture::PipCorner::TopLeft;
+        scene.pipLayout.widthFraction = 0.33;
+        settings.setScene(scene);
+        QVERIFY(settings.setDestinations({smooth, hls}));
         settings.setWindowGeometry("geometry-bytes");
         settings.sync();
     }
@@ -72,6 +83,11 @@ void TstAppSettings::survivesARestart() {
     QCOMPARE(again.viewPasscode(), QString("1234"));
     QVERIFY(again.archiveEnabled());
     QCOMPARE(again.archiveRoot(), QString("/tmp/podium-archive"));
+    QCOMPARE(again.audioSpec(), QString("pulse:alsa_input.usb-mic"));
+    QCOMPARE(again.scene().title, std::string("Alice - Rust async"));
+    QCOMPARE(again.scene().pipSpec, std::string("camera:/dev/video2"));
+    QVERIFY(again.scene().pipLayout.corner == podium::capture::PipCorner::TopLeft);
+    QCOMPARE(again.scene().pipLayout.widthFraction, 0.33);
     const auto list = again.destinations();
     QCOMPARE(list.size(), 2);
     QCOMPARE(list[0], smooth);
@@ -146,6 +162,25 @@ void TstAppSettings::credentialsLeaveTheUrl() {
 
 // What the form stored reaches the engine as podium-cli's --publish spec: the protocol as a
 // prefix, the credentials (percent-encoded) back in the URL's userinfo.
+void TstAppSettings::captureConfigCarriesSoundAndScene() {
+    QTemporaryDir temp;
+    AppSettings settings(temp.filePath("podium.ini"));
+    settings.setAudioSpec("none");
+    podium::app::SceneSettings scene;
+    scene.title = "Lightning talks";
+    settings.setScene(scene);
+    const auto config = podium::gui::buildCaptureConfig(settings);
+    QVERIFY(config);
+    QVERIFY(config->sourceOptions.audio.kind == podium::app::AudioSpec::Kind::None);
+    QCOMPARE(config->sourceOptions.title, std::string("Lightning talks"));
+    QVERIFY(config->sourceOptions.editableScene);  // so the title can change while live
+    QVERIFY(!config->origin.enabled);              // capture only: no destinations
+    settings.setAudioSpec("loudspeaker");
+    const auto bad = podium::gui::buildCaptureConfig(settings);
+    QVERIFY(!bad);
+    QVERIFY(QString::fromStdString(bad.error().toString()).contains("sound"));
+}
+
 void TstAppSettings::destinationsBecomePushTargets() {
     const auto parsed = parseDestination("https://enc:p%40ss@ingest.example/live/ug.isml");
     QVERIFY(parsed.ok);

@@ -11,6 +11,10 @@ private slots:
     void sinkProblems();
     void sessionErrors_data();
     void sessionErrors();
+    void sourceProblems_data();
+    void sourceProblems();
+    void stopProgress_data();
+    void stopProgress();
     void drops();
 };
 
@@ -79,6 +83,74 @@ void TstProblemText::sessionErrors() {
     QFETCH(QString, expected);
     const QString words = describeSessionError(error);
     QVERIFY2(words.contains(expected), qPrintable(words));
+}
+
+void TstProblemText::sourceProblems_data() {
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("no camera") << "camera /dev/video0: NotFound: no such device"
+                               << "The camera could not be opened";
+    QTest::newRow("screen refused") << "screen :0: Unavailable: cannot open display"
+                                    << "The screen could not be captured";
+    QTest::newRow("broken file") << "file source \"x.mp4\": Parse: invalid data"
+                                 << "The file could not be played";
+    QTest::newRow("file whose path names a window")
+        << "file source \"/tmp/window-camera/x.mp4\": cannot open: No such file"
+        << "The file could not be played";
+    QTest::newRow("anything else") << "Internal: out of memory"
+                                   << "cannot be shown";
+}
+
+void TstProblemText::sourceProblems() {
+    QFETCH(QString, error);
+    QFETCH(QString, expected);
+    const QString words = describeSourceProblem(error);
+    QVERIFY2(words.contains(expected), qPrintable(words));
+    QVERIFY2(words.contains(error), qPrintable(words));  // the details stay for the curious
+}
+
+void TstProblemText::stopProgress_data() {
+    QTest::addColumn<int>("phase");
+    QTest::addColumn<QStringList>("sinkStates");  // "name=state"
+    QTest::addColumn<double>("secondsLeft");
+    QTest::addColumn<QString>("expected");
+    using Phase = podium::app::StopProgress::Phase;
+    QTest::newRow("not stopping") << int(Phase::Running) << QStringList() << 0.0 << QString();
+    QTest::newRow("encoders flushing")
+        << int(Phase::Encoders) << QStringList() << 0.0 << "encoders finish the last segments";
+    QTest::newRow("archive still writing")
+        << int(Phase::Sinks) << QStringList{"archive /a=live", "origin live=finished"} << 12.0
+        << "Stopping: finishing the archive (at most 12 s more)";
+    QTest::newRow("two pushes draining")
+        << int(Phase::Sinks)
+        << QStringList{"archive /a=finished", "push https://a/x=retrying", "push https://b/y=live",
+                       "push https://c/z=failed"}
+        << 25.4 << "Stopping: 2 destinations sending the last segments (at most 26 s more)";
+    QTest::newRow("one push draining") << int(Phase::Sinks) << QStringList{"push https://a/x=live"}
+                                       << 3.0 << "1 destination sending the last segments";
+    QTest::newRow("done") << int(Phase::Done) << QStringList() << 0.0 << "Stopped.";
+}
+
+void TstProblemText::stopProgress() {
+    QFETCH(int, phase);
+    QFETCH(QStringList, sinkStates);
+    QFETCH(double, secondsLeft);
+    QFETCH(QString, expected);
+    podium::app::StopProgress progress;
+    progress.phase = podium::app::StopProgress::Phase(phase);
+    progress.secondsLeft = secondsLeft;
+    for (const QString& s : sinkStates) {
+        podium::app::SinkState sink;
+        sink.name = s.section('=', 0, 0).toStdString();
+        sink.state = s.section('=', 1).toStdString();
+        progress.sinks.push_back(sink);
+    }
+    const QString words = describeStopProgress(progress);
+    if (expected.isEmpty()) {
+        QVERIFY2(words.isEmpty(), qPrintable(words));
+    } else {
+        QVERIFY2(words.contains(expected), qPrintable(words));
+    }
 }
 
 void TstProblemText::drops() {
