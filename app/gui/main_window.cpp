@@ -262,8 +262,10 @@ void MainWindow::onFinished(bool clean, const QString& message) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (controller_->state() != SessionController::State::Idle) {
-        if (confirmQuit_ && !quitWhenStopped_) {
+    const SessionController::State state = controller_->state();
+    if (state != SessionController::State::Idle) {
+        const bool stopping = state == SessionController::State::Stopping;
+        if (confirmQuit_ && !quitWhenStopped_ && !stopping) {
             const auto answer = QMessageBox::question(
                 this, tr("Quit Podium?"),
                 tr("You are live. Quitting stops the broadcast for every viewer. Quit anyway?"),

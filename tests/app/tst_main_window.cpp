@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QNetworkAccessManager>
@@ -32,6 +33,7 @@
 #include "app/gui/stop_progress.h"
 #include "capture/compositor.h"
 #include "encoder/preset.h"
+#include "test_servers.h"
 
 using podium::gui::AppSettings;
 using podium::gui::MainWindow;
@@ -69,6 +71,7 @@ private slots:
     void initTestCase();
     void previewBeforeStart();
     void liveThenCloseWhileLive();
+    void silentMicrophoneIsNoticedWhileLive();
 
 private:
     QByteArray get(const QString& url, int* status);
@@ -285,6 +288,59 @@ void TstMainWindow::liveThenCloseWhileLive() {
         QVERIFY2(media.open(QIODevice::ReadOnly), qPrintable(media.fileName()));
         QVERIFY2(media.readAll().trimmed().endsWith("#EXT-X-ENDLIST"), qPrintable(track));
     }
+}
+
+// A microphone that gives nothing (a null sink's monitor: digital silence) is pointed out
+// after 10 s live, not before Start; muting takes the warning away. Stop shows its progress.
+void TstMainWindow::silentMicrophoneIsNoticedWhileLive() {
+    PulseServer pulse;
+    if (!pulse.start()) {
+        QSKIP("no PulseAudio daemon could be started");
+    }
+    qputenv("PULSE_SERVER", pulse.address().toUtf8());
+    QTemporaryDir temp;
+    AppSettings settings(temp.filePath("podium.ini"));
+    settings.setOriginEnabled(false);
+    settings.setPresetName("Low bandwidth");
+    settings.setAudioSpec("pulse:podium_null.monitor");
+    MainWindow window(settings);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* warning = window.findChild<QLabel*>("silenceWarning");
+    auto* meter = window.findChild<QProgressBar*>("audioMeter");
+    QVERIFY(warning && meter);
+    QTRY_VERIFY_WITH_TIMEOUT(window.preview()->hasAudio(), 15000);
+    QTest::qWait(500);
+    QCOMPARE(meter->value(), 0);     // silence shows as silence
+    QVERIFY(!warning->isVisible());  // before Start nobody is warned
+
+    QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+    auto* controller = window.controller();
+    QTRY_COMPARE_WITH_TIMEOUT(controller->state(), State::Live, 20000);
+    QElapsedTimer live;
+    live.start();
+    QVERIFY(controller->hasAudio());
+    QTRY_VERIFY_WITH_TIMEOUT(warning->isVisible(), 30000);
+    QVERIFY2(live.elapsed() >= 9500, qPrintable(QString::number(live.elapsed())));
+    QVERIFY2(warning->text().contains("No sound from the microphone"), qPrintable(warning->text()));
+
+    auto* mute = window.findChild<QPushButton*>("muteButton");
+    QTest::mouseClick(mute, Qt::LeftButton);
+    QVERIFY(controller->isAudioMuted());
+    QTRY_VERIFY_WITH_TIMEOUT(!warning->isVisible(), 2000);
+
+    // Stop by the button: the window stays responsive and says what the stop waits for.
+    auto* progress = window.findChild<podium::gui::StopProgress*>("stopProgress");
+    QSignalSpy stopping(controller, &podium::gui::SessionController::stopProgressChanged);
+    QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+    QCOMPARE(controller->state(), State::Stopping);
+    QVERIFY(progress->isVisible());
+    QVERIFY(stopping.count() >= 1);
+    QTRY_COMPARE_WITH_TIMEOUT(controller->state(), State::Idle, 60000);
+    QVERIFY(!progress->isVisible());
+    window.setConfirmQuit(false);
+    window.close();
+    qunsetenv("PULSE_SERVER");
 }
 
 QTEST_MAIN(TstMainWindow)
