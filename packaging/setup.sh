@@ -17,6 +17,9 @@ PACKAGES=(
   # screen, audio and camera capture (issue 5)
   libx11-dev libxext-dev libxfixes-dev libxcb1-dev libxcb-shm0-dev libxcb-xfixes0-dev
   libpulse-dev
+  # Wayland screens (issue 11): the ScreenCast portal over D-Bus (sd-bus) and its PipeWire
+  # stream; the GUI runs natively on Wayland
+  libpipewire-0.3-dev libsystemd-dev qt6-wayland
   # test peers: ffprobe / ffmpeg; nginx (edge cache, WebDAV sink); Chromium + Node for the
   # browser tests; Xvfb, PulseAudio and X11 tools for capture tests; wrk and /usr/bin/time
   # for the benchmarks
@@ -24,6 +27,12 @@ PACKAGES=(
   wrk time curl openssl
   # fuzzing (packaging/fuzz.sh): clang 16 with libFuzzer and the ASan/UBSan runtimes
   clang-16 libfuzzer-16-dev libclang-rt-16-dev
+  # the headless Wayland desktop the screen-capture tests start (tests/support/wayland-session.sh:
+  # compositor, PipeWire + WirePlumber, the portals, a GStreamer painter and test producer, and
+  # gcc for its xdg-desktop-portal-wlr 0.7 shim)
+  sway swaybg xdg-desktop-portal xdg-desktop-portal-wlr pipewire pipewire-bin wireplumber dbus
+  procps gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad
+  gstreamer1.0-pipewire gcc libc6-dev
 )
 
 # npm ships with NodeSource's nodejs; with Debian's nodejs it is a package of its own.

@@ -1,9 +1,12 @@
 #include <QCommandLineParser>
+#include <chrono>
 #include <cstdio>
 #include <map>
 
 #include "app/cli/cli_support.h"
 #include "app/cli/commands.h"
+#include "app/session/source_spec.h"
+#include "capture/portal_screencast.h"
 #include "capture/source_catalog.h"
 
 namespace podium::cli {
@@ -25,6 +28,49 @@ std::string describeModes(const std::vector<capture::CameraMode>& modes) {
     }
     return out;
 }
+
+// "ScreenCast version 4: monitors, windows; cursor embedded" or why there is no portal.
+std::string describePortal() {
+    auto bus = capture::DbusConnection::openSession();
+    if (!bus) {
+        return "not available: " + bus.error().toString();
+    }
+    auto portal = capture::PortalScreenCast::connect(std::move(*bus), std::chrono::seconds(3));
+    if (!portal) {
+        return "not available: " + portal.error().toString();
+    }
+    const auto& caps = (*portal)->capabilities();
+    std::string what;
+    if (caps.sourceTypes & capture::PortalRequest::kMonitor) {
+        what += "monitors";
+    }
+    if (caps.sourceTypes & capture::PortalRequest::kWindow) {
+        what += what.empty() ? "windows" : ", windows";
+    }
+    std::string out = "ScreenCast version " + std::to_string(caps.version) + ": shares " +
+                      (what.empty() ? "nothing" : what);
+    if (caps.cursorModes & 2) {
+        out += "; cursor drawn in";
+    }
+    if (caps.version >= 4) {
+        out += "; remembers the choice";
+    }
+    return out;
+}
+
+void printScreenPath() {
+    const app::ScreenPath path = app::chooseScreenPath();
+    std::printf("\nScreen (--source screen)\n");
+    if (path.portal) {
+        std::printf("  %-26s %s: the desktop portal (the desktop asks what to share)\n", "screen",
+                    path.reason.c_str());
+    } else {
+        std::printf("  %-26s %s: X11 (--source portal uses the desktop portal)\n", "screen",
+                    path.reason.c_str());
+    }
+    std::printf("  %-26s %s\n", "portal", describePortal().c_str());
+    std::printf("  %-26s %s\n", "portal:choose", "asks again instead of restoring the last choice");
+}
 }  // namespace
 
 int runSources(const QStringList& args) {
@@ -38,7 +84,8 @@ int runSources(const QStringList& args) {
     }
     const auto list = capture::listSources(parser.value("display").toStdString());
     std::printf("testpattern                 moving test picture with a beep every second\n");
-    std::printf("\nScreens\n");
+    printScreenPath();
+    std::printf("\nX11 screens\n");
     for (const auto& s : list.screens) {
         std::printf("  %-26s %dx%d (a region: %s+X,Y,WxH)\n", s.id().c_str(), s.width, s.height,
                     s.id().c_str());

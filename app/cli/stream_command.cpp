@@ -47,6 +47,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     config.sourceOptions.title = parser.value("title").toStdString();
     config.sourceOptions.pipSpec = parser.value("pip").toStdString();
     config.sourceOptions.pacing = capture::Pacing::RealTime;
+    config.sourceOptions.portalTokenFile = app::defaultPortalTokenFile();
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
     for (const auto& target : parser.values("publish")) {
@@ -116,7 +117,8 @@ int runStream(const QStringList& args) {
     parser.setApplicationDescription("Capture, encode the preset's ladder and publish it.");
     parser.addOptions({
         {"source", "testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], window:ID, "
-                   "camera[:/dev/videoN].", "SOURCE", "testpattern"},
+                   "portal[:choose], camera[:/dev/videoN]. Plain \"screen\" uses the desktop "
+                   "portal on Wayland.", "SOURCE", "testpattern"},
         {"pip", "Webcam picture-in-picture: camera[:/dev/videoN].", "CAMERA"},
         {"preset", "Preset name or a .json file (default \"User group 720p\").", "PRESET"},
         {"audio", "testtone, pulse[:DEVICE] or none (default: the source's own sound; the "

@@ -3,12 +3,16 @@
 #include "capture/camera_source.h"
 #include "capture/composite_source.h"
 #include "capture/file_source.h"
+#include "capture/portal_screen_source.h"
 #include "capture/pulse_audio_source.h"
 #include "capture/screen_source.h"
 #include "capture/test_pattern_source.h"
 #include "core/log.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
 
 namespace podium::app {
 
@@ -66,6 +70,70 @@ Result<SourcePtr> openScreen(const std::string& text, const encoder::Preset& pre
     auto source = capture::ScreenSource::open(*config, clock);
     if (!source) {
         return makeError(source.error());
+    }
+    return SourcePtr(std::move(*source));
+}
+
+std::string readTokenFile(const std::string& path) {
+    if (path.empty()) {
+        return {};
+    }
+    std::ifstream in(path);
+    std::string token;
+    std::getline(in, token);
+    return token;
+}
+
+/// Keeps the new token in `path` (created 0600 with its folder); a failure is only a warning.
+void writeTokenFile(const std::string& path, const std::string& token) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(fs::path(path).parent_path(), ec);
+    const std::string temp = path + ".new";
+    {
+        std::ofstream out(temp, std::ios::trunc);
+        out << token << "\n";
+        if (!out) {
+            logWarning("source", "cannot keep the portal's restore token in " + path +
+                                     " (the desktop will ask again next time)");
+            return;
+        }
+    }
+    fs::permissions(temp, fs::perms::owner_read | fs::perms::owner_write, ec);
+    fs::rename(temp, path, ec);
+    if (ec) {
+        logWarning("source",
+                   "cannot keep the portal's restore token in " + path + ": " + ec.message());
+    }
+}
+
+Result<SourcePtr> openPortal(const SourceSpec& spec, const encoder::Preset& preset,
+                             const SourceOptions& options, const Clock& clock) {
+    capture::PortalScreenConfig config;
+    config.busAddress = options.portalBusAddress;
+    config.canvasWidth = preset.canvasWidth;
+    config.canvasHeight = preset.canvasHeight;
+    config.fpsNum = preset.fpsNum;
+    config.fpsDen = preset.fpsDen;
+    if (!spec.chooseAgain) {
+        config.request.restoreToken = options.portalRestoreToken.empty()
+                                          ? readTokenFile(options.portalTokenFile)
+                                          : options.portalRestoreToken;
+    }
+    logInfo("source", config.request.restoreToken.empty()
+                          ? "asking the desktop what to share"
+                          : "asking the desktop to share what was chosen last time");
+    auto source = capture::PortalScreenSource::open(config, clock, options.stop);
+    if (!source) {
+        return makeError(source.error());
+    }
+    const std::string token = (*source)->restoreToken();
+    if (!token.empty()) {
+        if (options.onPortalRestoreToken) {
+            options.onPortalRestoreToken(token);
+        } else if (!options.portalTokenFile.empty()) {
+            writeTokenFile(options.portalTokenFile, token);
+        }
     }
     return SourcePtr(std::move(*source));
 }
@@ -148,6 +216,11 @@ Result<SourceSpec> SourceSpec::parse(const std::string& text) {
         }
         return spec;
     }
+    if (spec.text == "portal" || spec.text == "portal:choose") {
+        spec.kind = Kind::Portal;
+        spec.chooseAgain = spec.text == "portal:choose";
+        return spec;
+    }
     if (spec.text == "camera" || startsWith(spec.text, "camera:")) {
         spec.kind = Kind::Camera;
         if (auto config = capture::CameraConfig::fromSpec(spec.text); !config) {
@@ -158,7 +231,38 @@ Result<SourceSpec> SourceSpec::parse(const std::string& text) {
     return makeError(ErrorCode::InvalidArgument,
                      "unknown --source \"" + text +
                          "\" (expected testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], "
-                         "window:ID, camera[:/dev/videoN])");
+                         "window:ID, portal[:choose], camera[:/dev/videoN])");
+}
+
+ScreenPath chooseScreenPath(const std::function<const char*(const char*)>& getenv) {
+    const auto value = [&getenv](const char* name) {
+        const char* v = getenv(name);
+        return std::string(v ? v : "");
+    };
+    const std::string wayland = value("WAYLAND_DISPLAY");
+    if (!wayland.empty()) {
+        return {true, "Wayland session (WAYLAND_DISPLAY=" + wayland + ")"};
+    }
+    if (value("XDG_SESSION_TYPE") == "wayland") {
+        return {true, "Wayland session (XDG_SESSION_TYPE=wayland)"};
+    }
+    const std::string display = value("DISPLAY");
+    if (!display.empty()) {
+        return {false, "X11 session (DISPLAY=" + display + ")"};
+    }
+    return {false, "no Wayland session (WAYLAND_DISPLAY unset, XDG_SESSION_TYPE not wayland)"};
+}
+
+std::string defaultPortalTokenFile() {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    if (state != nullptr && state[0] == '/') {
+        return std::string(state) + "/podium/portal-token";
+    }
+    const char* home = std::getenv("HOME");
+    if (home != nullptr && home[0] != '\0') {
+        return std::string(home) + "/.local/state/podium/portal-token";
+    }
+    return {};
 }
 
 Result<AudioSpec> AudioSpec::parse(const std::string& text) {
@@ -187,8 +291,9 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
     using AudioKind = AudioSpec::Kind;
     const AudioKind audio = options.audio.kind;
     const bool isPattern = spec.kind == SourceSpec::Kind::TestPattern;
-    const bool isLive =
-        spec.kind == SourceSpec::Kind::Screen || spec.kind == SourceSpec::Kind::Camera;
+    const bool isLive = spec.kind == SourceSpec::Kind::Screen ||
+                        spec.kind == SourceSpec::Kind::Camera ||
+                        spec.kind == SourceSpec::Kind::Portal;
 
     Result<SourcePtr> main = makeError(ErrorCode::Internal, "no source");
     switch (spec.kind) {
@@ -201,7 +306,21 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
             main = openFile(spec, preset, options, clock);
             break;
         case SourceSpec::Kind::Screen:
-            main = openScreen(spec.text, preset, clock);
+            if (spec.text == "screen") {
+                const ScreenPath path = chooseScreenPath();
+                logInfo("source", "screen: " + path.reason + ": " +
+                                      (path.portal ? "through the desktop portal" : "X11"));
+                main = path.portal ? openPortal(spec, preset, options, clock)
+                                   : openScreen(spec.text, preset, clock);
+                if (!main) {
+                    main = makeError(main.error().withContext("screen (" + path.reason + ")"));
+                }
+            } else {
+                main = openScreen(spec.text, preset, clock);
+            }
+            break;
+        case SourceSpec::Kind::Portal:
+            main = openPortal(spec, preset, options, clock);
             break;
         case SourceSpec::Kind::Camera:
             main = openCamera(spec.text, preset.canvasWidth, preset.canvasHeight, preset, clock);

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdlib>
+#include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "capture/compositor.h"
@@ -13,13 +16,17 @@ namespace podium::app {
 
 /// A parsed `--source` value:
 ///   testpattern | file:PATH[:loop] | screen[:DISPLAY[+X,Y,WxH]] | window:ID|TITLE |
-///   camera[:/dev/videoN]
+///   portal[:choose] | camera[:/dev/videoN]
+/// Plain `screen` takes the desktop portal on a Wayland session and X11 otherwise (see
+/// chooseScreenPath); `screen:DISPLAY...` and `window:` are always X11, `portal` always the
+/// portal (`portal:choose` asks again instead of restoring the last choice).
 struct SourceSpec {
-    enum class Kind { TestPattern = 1, File, Screen, Camera };
+    enum class Kind { TestPattern = 1, File, Screen, Camera, Portal };
     Kind kind = Kind::TestPattern;
     std::string text = "testpattern";  ///< as given (screen/window/camera specs are parsed later)
     std::string path;                  ///< file sources
     bool loop = false;
+    bool chooseAgain = false;  ///< portal: ignore the kept restore token
 
     static Result<SourceSpec> parse(const std::string& text);
     [[nodiscard]] std::string toString() const { return text; }
@@ -44,6 +51,17 @@ struct SceneSettings {
     bool operator==(const SceneSettings&) const = default;
 };
 
+/// Which way plain `--source screen` captures, and why in words (logs, `podium-cli sources`).
+struct ScreenPath {
+    bool portal = false;  ///< true: the desktop portal (Wayland); false: X11
+    std::string reason;   ///< e.g. "Wayland session (WAYLAND_DISPLAY=wayland-0)"
+};
+
+/// The portal when the session is Wayland (WAYLAND_DISPLAY set, or XDG_SESSION_TYPE=wayland),
+/// X11 otherwise. `getenv` reads the environment (tests pass their own).
+ScreenPath chooseScreenPath(const std::function<const char*(const char*)>& getenv =
+                                [](const char* name) { return std::getenv(name); });
+
 struct SourceOptions {
     capture::Pacing pacing = capture::Pacing::RealTime;
     AudioSpec audio;
@@ -56,7 +74,22 @@ struct SourceOptions {
     bool editableScene = false;
 
     [[nodiscard]] SceneSettings scene() const { return {title, pipSpec, pipLayout}; }
+
+    /// Wayland screens (the desktop portal). The restore token of the last choice, so the
+    /// desktop need not ask again ("" = ask); it is single-use, and the new one the desktop
+    /// hands back goes to onPortalRestoreToken (the GUI keeps it in its settings) or, when that
+    /// is unset, into portalTokenFile (podium-cli), which is also read when
+    /// portalRestoreToken is empty. Neither set: nothing is kept.
+    std::string portalRestoreToken;
+    std::string portalTokenFile;
+    std::function<void(const std::string&)> onPortalRestoreToken;
+    std::string portalBusAddress;  ///< "" = the session bus
+    std::stop_token stop;          ///< ends a wait for the desktop's dialog (Stop pressed)
 };
+
+/// Where podium-cli keeps the portal's restore token: $XDG_STATE_HOME/podium/portal-token
+/// (default ~/.local/state/podium/portal-token). Empty when neither variable is set.
+std::string defaultPortalTokenFile();
 
 /// Opens the source graph the spec and options name — the main source, an optional webcam
 /// picture-in-picture, a separate audio source, a title — producing frames at the preset's

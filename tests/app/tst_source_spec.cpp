@@ -1,0 +1,101 @@
+// `--source` parsing and the choice `--source screen` makes between the desktop portal
+// (Wayland) and X11, with its reason in words.
+#include <QtTest>
+
+#include <map>
+
+#include "app/session/source_spec.h"
+
+using namespace podium;
+using namespace podium::app;
+
+class TstSourceSpec : public QObject {
+    Q_OBJECT
+private slots:
+    void parse_data();
+    void parse();
+    void screenPath_data();
+    void screenPath();
+    void tokenFileFollowsXdgStateHome();
+};
+
+void TstSourceSpec::parse_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("kind");  // 0 = refused
+    QTest::addColumn<bool>("chooseAgain");
+    QTest::newRow("screen: decided when opened")
+        << "screen" << int(SourceSpec::Kind::Screen) << false;
+    QTest::newRow("an X11 display forces X11")
+        << "screen:0" << int(SourceSpec::Kind::Screen) << false;
+    QTest::newRow("portal forces the portal") << "portal" << int(SourceSpec::Kind::Portal) << false;
+    QTest::newRow("portal:choose asks again")
+        << "portal:choose" << int(SourceSpec::Kind::Portal) << true;
+    QTest::newRow("an unknown portal form") << "portal:maybe" << 0 << false;
+}
+
+void TstSourceSpec::parse() {
+    QFETCH(QString, text);
+    QFETCH(int, kind);
+    QFETCH(bool, chooseAgain);
+    auto spec = SourceSpec::parse(text.toStdString());
+    if (kind == 0) {
+        QVERIFY(!spec);
+        QVERIFY2(spec.error().toString().find("portal[:choose]") != std::string::npos,
+                 spec.error().toString().c_str());
+        return;
+    }
+    QVERIFY2(spec, spec ? "" : spec.error().toString().c_str());
+    QCOMPARE(int(spec->kind), kind);
+    QCOMPARE(spec->chooseAgain, chooseAgain);
+}
+
+void TstSourceSpec::screenPath_data() {
+    QTest::addColumn<QString>("waylandDisplay");
+    QTest::addColumn<QString>("sessionType");
+    QTest::addColumn<QString>("display");
+    QTest::addColumn<bool>("portal");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("GNOME on Wayland (XWayland's DISPLAY too)")
+        << "wayland-0"
+        << "wayland"
+        << ":0" << true << "Wayland session (WAYLAND_DISPLAY=wayland-0)";
+    QTest::newRow("only the session type says Wayland")
+        << ""
+        << "wayland"
+        << "" << true << "Wayland session (XDG_SESSION_TYPE=wayland)";
+    QTest::newRow("an X11 session") << ""
+                                    << "x11"
+                                    << ":0" << false << "X11 session (DISPLAY=:0)";
+    QTest::newRow("nothing at all (ssh)") << ""
+                                          << "tty"
+                                          << "" << false << "no Wayland session";
+}
+
+void TstSourceSpec::screenPath() {
+    QFETCH(QString, waylandDisplay);
+    QFETCH(QString, sessionType);
+    QFETCH(QString, display);
+    QFETCH(bool, portal);
+    QFETCH(QString, reason);
+    const std::map<std::string, std::string> env{{"WAYLAND_DISPLAY", waylandDisplay.toStdString()},
+                                                 {"XDG_SESSION_TYPE", sessionType.toStdString()},
+                                                 {"DISPLAY", display.toStdString()}};
+    const ScreenPath path = chooseScreenPath([&env](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() || it->second.empty() ? nullptr : it->second.c_str();
+    });
+    QCOMPARE(path.portal, portal);
+    QVERIFY2(QString::fromStdString(path.reason).startsWith(reason), path.reason.c_str());
+}
+
+void TstSourceSpec::tokenFileFollowsXdgStateHome() {
+    qputenv("XDG_STATE_HOME", "/tmp/podium-state");
+    QCOMPARE(defaultPortalTokenFile(), std::string("/tmp/podium-state/podium/portal-token"));
+    qunsetenv("XDG_STATE_HOME");
+    qputenv("HOME", "/home/speaker");
+    QCOMPARE(defaultPortalTokenFile(),
+             std::string("/home/speaker/.local/state/podium/portal-token"));
+}
+
+QTEST_GUILESS_MAIN(TstSourceSpec)
+#include "tst_source_spec.moc"
