@@ -4,6 +4,7 @@
 // noticed when the producer goes away.
 #include <QtTest>
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -87,6 +88,7 @@ private slots:
     void framesFromANode();
     void theEndOfTheStreamIsNoticed();
     void aMissingNodeIsReported();
+    void pipeWireGoingAwayIsReported();  // last: ends the session's PipeWire
 
 private:
     bool startProducer(QProcess& producer, const QString& format, const QString& name);
@@ -229,6 +231,31 @@ void TstPipeWireStream::aMissingNodeIsReported() {
     QVERIFY(stream);
     QTRY_VERIFY_WITH_TIMEOUT((*stream)->ended().has_value(), 10000);
     QCOMPARE((*stream)->stats().frames, int64_t(0));
+}
+
+void TstPipeWireStream::pipeWireGoingAwayIsReported() {
+    QProcess producer;
+    QVERIFY(startProducer(producer, "BGRx", "podium-test-gone"));
+    std::atomic<int> frames{0};
+    PipeWireStreamConfig config;
+    config.remote = connectToPipeWire(session_.value("PIPEWIRE_RUNTIME_DIR"));
+    config.name = "podium-reader-gone";
+    config.targetObject = "podium-test-gone";
+    config.autoconnect = false;
+    auto stream =
+        PipeWireStream::connect(std::move(config), [&frames](const PipeWireFrame&) { ++frames; });
+    QVERIFY(stream);
+    QVERIFY(link("podium-test-gone", "podium-reader-gone"));
+    QTRY_VERIFY_WITH_TIMEOUT(frames >= 3, 15000);
+    const qint64 pipewire = session_.pid("pipewire");
+    QVERIFY(pipewire > 0);
+    QCOMPARE(::kill(pid_t(pipewire), SIGKILL), 0);
+    QTRY_VERIFY_WITH_TIMEOUT((*stream)->ended().has_value(), 10000);
+    QCOMPARE((*stream)->state(), PipeWireStream::State::Failed);
+    QVERIFY2((*stream)->ended()->toString().find("PipeWire went away") != std::string::npos,
+             (*stream)->ended()->toString().c_str());
+    producer.kill();
+    producer.waitForFinished(5000);
 }
 
 QTEST_GUILESS_MAIN(TstPipeWireStream)
