@@ -18,6 +18,7 @@ namespace {
 constexpr auto kVersion = "settingsVersion";
 constexpr auto kSource = "source/spec";
 constexpr auto kSourceDefault = "testpattern";
+constexpr auto kPortalToken = "source/portalRestoreToken";  // default: none (ask)
 constexpr auto kPreset = "preset/name";  // default: encoder::defaultPresetName()
 constexpr auto kOriginEnabled = "origin/enabled";
 constexpr bool kOriginEnabledDefault = true;
@@ -121,6 +122,13 @@ QString AppSettings::sourceSpec() const {
 }
 void AppSettings::setSourceSpec(const QString& spec) {
     settings_->setValue(kSource, spec);
+}
+
+QString AppSettings::portalRestoreToken() const {
+    return settings_->value(kPortalToken, QString()).toString();
+}
+void AppSettings::setPortalRestoreToken(const QString& token) {
+    settings_->setValue(kPortalToken, token);
 }
 
 QString AppSettings::presetName() const {

@@ -39,6 +39,10 @@ public:
 
     [[nodiscard]] QString sourceSpec() const;  ///< "testpattern", "screen::0", "file:x.mp4:loop"
     void setSourceSpec(const QString& spec);
+    /// The desktop portal's restore token for the screen chosen last time (Wayland), so the
+    /// next Start does not ask again; empty = ask.
+    [[nodiscard]] QString portalRestoreToken() const;
+    void setPortalRestoreToken(const QString& token);
     [[nodiscard]] QString presetName() const;
     void setPresetName(const QString& name);
 

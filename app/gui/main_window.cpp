@@ -42,6 +42,23 @@ QGroupBox* framed(const QString& title, QWidget* content, QWidget* parent) {
     layout->addWidget(content);
     return box;
 }
+
+/// Wayland screens: hands the desktop's remembered choice to the source, and keeps the new
+/// token the desktop returns (it arrives on a worker: stored from the GUI thread), so only the
+/// first preview or Start asks what to share.
+void keepPortalChoice(app::SessionConfig& config, AppSettings& settings, QObject* context) {
+    config.sourceOptions.portalRestoreToken = settings.portalRestoreToken().toStdString();
+    config.sourceOptions.onPortalRestoreToken = [&settings, context](const std::string& token) {
+        QMetaObject::invokeMethod(
+            context,
+            [&settings, token = QString::fromStdString(token)] {
+                settings.setPortalRestoreToken(token);
+                settings.sync();
+            },
+            Qt::QueuedConnection);
+    };
+}
+
 }  // namespace
 
 MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
@@ -145,6 +162,12 @@ void MainWindow::createActions() {
     stopAction_ = broadcast->addAction(tr("S&top"), this, &MainWindow::toggleBroadcast);
     stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     broadcast->addSeparator();
+    // Wayland: forget the desktop's remembered screen choice, so the next Start asks again.
+    broadcast->addAction(tr("&Choose the shared screen again"), this, [this] {
+        settings_.setPortalRestoreToken({});
+        settings_.sync();
+    });
+    broadcast->addSeparator();
     QAction* quit = broadcast->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 }
@@ -196,6 +219,7 @@ void MainWindow::refreshPreview() {
         statusBar()->showMessage(QString::fromStdString(config.error().toString()));
         return;
     }
+    keepPortalChoice(*config, settings_, this);
     preview_->show(*config);
 }
 
@@ -216,6 +240,7 @@ void MainWindow::toggleBroadcast() {
                              QString::fromStdString(config.error().toString()));
         return;
     }
+    keepPortalChoice(*config, settings_, this);
     // The preview lets go of the devices first; its last picture stays until the live one.
     controller_->start(std::move(*config), preview_->release());
 }

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "app/session/source_spec.h"
 #include "capture/source_catalog.h"
 
 namespace podium::gui {
@@ -84,7 +85,18 @@ void SourcePicker::refresh() {
         const QIcon screenIcon = style()->standardIcon(QStyle::SP_ComputerIcon);
         const QIcon windowIcon = style()->standardIcon(QStyle::SP_TitleBarNormalButton);
         const QIcon cameraIcon = style()->standardIcon(QStyle::SP_DriveCDIcon);
-        for (const auto& s : sources.screens) {
+        // On Wayland the desktop itself asks what to share (the ScreenCast portal); X11
+        // screens and windows there would only be XWayland's.
+        const app::ScreenPath path = app::chooseScreenPath();
+        if (path.portal && !findTile("screen")) {
+            QListWidgetItem* tile =
+                addTile(tr("Screen\n(the desktop asks what to share)"), "screen", screenIcon);
+            tile->setToolTip(
+                tr("On this Wayland desktop, Start asks which screen or window to "
+                   "share, once; Broadcast > Choose the shared screen again asks "
+                   "again."));
+        }
+        for (const auto& s : path.portal ? decltype(sources.screens){} : sources.screens) {
             const QString spec = QString::fromStdString(s.id());
             if (!findTile(spec)) {
                 addTile(tr("Screen %1\n%2×%3")
@@ -94,7 +106,7 @@ void SourcePicker::refresh() {
                         spec, screenIcon);
             }
         }
-        for (const auto& w : sources.windows) {
+        for (const auto& w : path.portal ? decltype(sources.windows){} : sources.windows) {
             const QString spec = QString::fromStdString(w.id());
             if (!findTile(spec)) {
                 addTile(QString::fromStdString(w.title).left(40), spec, windowIcon);
