@@ -33,6 +33,8 @@ PACKAGES=(
   sway swaybg xdg-desktop-portal xdg-desktop-portal-wlr pipewire pipewire-bin wireplumber dbus
   procps gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad
   gstreamer1.0-pipewire gcc libc6-dev
+  # tests/bench/screen_capture_bench.sh paints on its Xvfb with ximagesink
+  gstreamer1.0-x
 )
 
 # npm ships with NodeSource's nodejs; with Debian's nodejs it is a package of its own.

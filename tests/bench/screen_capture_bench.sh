@@ -2,7 +2,9 @@
 # Screen capture benchmark (not a test): a 1920x1080 screen with a moving picture, captured into
 # a 1920x1080 canvas through the Wayland path (ScreenCast portal + PipeWire, in the headless
 # Wayland session of tests/support/wayland-session.sh) and through the X11 path (XShm, on an
-# Xvfb), alternating, in one run. Each environment runs only during its own measurement. Prints
+# Xvfb), alternating, in one run. Each environment runs only during its own measurement. The
+# moving picture is a small GStreamer window (a bouncing ball, 320x180 at FPS): any change makes
+# both paths take and convert the whole 1080p screen, and the painter itself stays cheap. Prints
 # every measurement and the medians: distinct pictures captured per second, frames delivered
 # per second, Podium's CPU (% of one core), and the desktop side's CPU (compositor + portal +
 # PipeWire, or the X server; the painter that moves the picture is not counted).
@@ -42,15 +44,27 @@ measure() {
   echo "$line" | tee -a "$results"
 }
 
+# painter SINK: starts the moving picture (painter_pid), fails if it does not keep running.
+painter() {
+  gst-launch-1.0 -q videotestsrc is-live=true pattern=ball \
+    ! "video/x-raw,width=320,height=180,framerate=$fps/1" ! videoconvert ! "$1" >/dev/null 2>&1 &
+  painter_pid=$!
+  sleep 1
+  kill -0 "$painter_pid" || { echo "the painter ($1) did not start" >&2; exit 1; }
+}
+
 run_wayland() {
   local env pids
-  env=$(bash "$session_script" start --size 1920x1080 --fps "$fps" --pattern ball 2>/dev/null)
-  pids=$(echo "$env" | awk '/^# pid/ && $4 != "painter" && $4 != "dbus-daemon" {print $3}')
+  env=$(bash "$session_script" start --size 1920x1080 --fps "$fps" --no-painter 2>/dev/null)
+  pids=$(echo "$env" | awk '/^# pid/ && $4 != "dbus-daemon" {print $3}')
   (
     eval "$env"
     unset DISPLAY
+    painter "waylandsink"
     # shellcheck disable=SC2086
     measure portal $pids
+    kill "$painter_pid"
+    wait "$painter_pid" 2>/dev/null || true
   )
   bash "$session_script" stop "$(echo "$env" | sed -n 's/^export WAYLAND_SESSION_DIR=//p')" \
     2>/dev/null
@@ -62,14 +76,10 @@ run_x11() {
   Xvfb ":$n" -screen 0 1920x1080x24 -nolisten tcp -noreset >/dev/null 2>&1 &
   xvfb=$!
   for _ in $(seq 100); do xdpyinfo -display ":$n" >/dev/null 2>&1 && break; sleep 0.1; done
-  DISPLAY=":$n" gst-launch-1.0 -q videotestsrc is-live=true pattern=ball \
-    ! "video/x-raw,width=1920,height=1080,framerate=$fps/1" ! videoconvert ! ximagesink \
-    >/dev/null 2>&1 &
-  painter=$!
-  sleep 1
+  DISPLAY=":$n" painter ximagesink
   DISPLAY=":$n" measure x11 "$xvfb"
-  kill "$painter" "$xvfb"
-  wait "$painter" "$xvfb" 2>/dev/null || true
+  kill "$painter_pid" "$xvfb"
+  wait "$painter_pid" "$xvfb" 2>/dev/null || true
 }
 
 for round in $(seq "$rounds"); do
