@@ -27,10 +27,15 @@ Result<int64_t> parseNonNegative(std::string_view name, std::string_view text) {
 }
 
 /// Part index beyond which a request is refused: the most parts a segment can hold plus the
-/// Advance Part Limit (3 s of parts, at least 3).
+/// Advance Part Limit (3 s of parts, at least 3). "Can hold" is also what a segment in the
+/// window did hold: an encoder that drops frames (a starved machine) cuts irregular parts, so
+/// one long part must not shrink the limit below a part index a player legitimately asks for
+/// (the one after the last part of a segment that had more parts than usual).
 int64_t partLimit(const TrackView& track, MediaTime targetDuration) {
     double partSeconds = 0;
+    size_t mostParts = 0;
     for (const auto& s : track.segments) {
+        mostParts = std::max(mostParts, s.parts.size());
         for (const auto& p : s.parts) {
             partSeconds = std::max(partSeconds, p.duration.seconds());
         }
@@ -38,7 +43,8 @@ int64_t partLimit(const TrackView& track, MediaTime targetDuration) {
     if (partSeconds <= 0) {
         return 1000;  // no parts seen yet: nothing to bound against
     }
-    const double perSegment = std::ceil(targetDuration.seconds() / partSeconds);
+    const double perSegment =
+        std::max(std::ceil(targetDuration.seconds() / partSeconds), double(mostParts));
     const double advance = std::max(3.0, std::ceil(3.0 / partSeconds));
     return static_cast<int64_t>(perSegment + advance);
 }

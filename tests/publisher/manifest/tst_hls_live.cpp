@@ -112,6 +112,7 @@ private slots:
     void parseBlockingQuery();
     void decideBlocking_data();
     void decideBlocking();
+    void irregularPartsDoNotShrinkThePartLimit();
 };
 
 void TstHlsLive::matchesGolden_data() {
@@ -425,6 +426,29 @@ void TstHlsLive::decideBlocking() {
     QCOMPARE(t.segments.back().parts.size(), size_t(1));
     QVERIFY(t.segments.front().sequence > 0);
     QCOMPARE(manifest::decideBlocking(t, ended, msn, part, v->segmentTarget), expected);
+}
+
+// A starved encoder drops frames and cuts irregular parts: here one segment of 8 parts, and one
+// part of 1 s (target 0.5 s). The part after the last of the open segment (index 8) is a
+// legitimate blocking request (it means part 0 of the next segment once this one closes), not
+// "absurdly far": answering 400 would lock a player out for as long as the long part stays in
+// the window (seen in the soak on a loaded machine).
+void TstHlsLive::irregularPartsDoNotShrinkThePartLimit() {
+    origin::TrackView track;
+    auto part = [](double seconds) {
+        return origin::StoredPart{MediaTime::fromSeconds(seconds, 90000), false, {}};
+    };
+    origin::StoredSegment complete;
+    complete.sequence = 10;
+    complete.parts = {part(1.0), part(0.5), part(0.5)};
+    complete.bytes = std::make_shared<const std::vector<uint8_t>>();
+    origin::StoredSegment open;
+    open.sequence = 11;
+    open.parts.assign(8, part(0.25));
+    track.segments = {complete, open};
+    const auto target = MediaTime::fromSeconds(2, 90000);
+    QCOMPARE(manifest::decideBlocking(track, false, 11, 8, target), BlockDecision::Wait);
+    QCOMPARE(manifest::decideBlocking(track, false, 11, 40, target), BlockDecision::BadRequest);
 }
 
 QTEST_GUILESS_MAIN(TstHlsLive)
