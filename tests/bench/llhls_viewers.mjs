@@ -1,44 +1,43 @@
 // LL-HLS viewer load benchmark (not a test). N simulated viewers (default 1,000) each follow one
 // video rendition of a live Podium channel for SECONDS (default 60) the way an LL-HLS player
 // does: a blocking playlist reload for the next part (_HLS_msn/_HLS_part), then a GET of every
-// new part, in order, on a keep-alive connection. A part is "missed" when a viewer's chain of parts
-// breaks (the part after the one it holds is no longer listed) or a part GET fails. Prints the
-// counts plus the origin's CPU and RSS (from /proc) before and under load, and this load
-// generator's own CPU (a saturated generator explains misses the origin did not cause).
+// new part, in order, on a keep-alive connection. A part is "missed" when a viewer's chain of
+// parts breaks (the part after the one it holds is no longer listed) or a part GET fails.
+//
+// The viewers run in WORKERS child processes (default: one per CPU), spread round-robin, so the
+// generator is not the bottleneck: the result says how busy each worker was (a worker near
+// 100 % of a core explains misses the origin did not cause; "generatorSaturated" flags it).
+// Prints the counts plus the origin's CPU and RSS (from /proc) before and under load, and the
+// origin's RSS growth per 1,000 viewers. One more blocking-reload loop watches the live edge:
+// when no new part appears for longer than the playlist's window of parts ("encoderStalls": a
+// starved encoder), every viewer's chain breaks whatever the origin does, and the run says so.
 //
 //   node tests/bench/llhls_viewers.mjs --cli build/release/app/podium-cli [--preset NAME]
 //   node tests/bench/llhls_viewers.mjs --origin http://127.0.0.1:PORT --pid ORIGIN_PID
-//   options: --channel NAME (default test) --viewers N --seconds S --ramp S (default 5)
-// Loopback only: any other host is refused.
-import {spawn} from 'node:child_process';
+//   options: --channel NAME (default test) --viewers N[,N...] --seconds S --ramp S (default 5)
+//            --workers N  --report S (a progress line every S seconds)  --settle S (default 10)
+// A list of viewer counts is a sweep: one run per count, in order, against the same origin,
+// stopping after the first count with a missed part; the summary names the largest count with
+// none. Loopback only: any other host is refused.
+import {fork, spawn} from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import {fileURLToPath} from 'node:url';
 
-const args = {channel: 'test', viewers: '1000', seconds: '60', ramp: '5', preset: 'Low bandwidth'};
+const args = {channel: 'test', viewers: '1000', seconds: '60', ramp: '5', preset: 'Low bandwidth',
+              workers: String(os.cpus().length), report: '0', settle: '10'};
 for (let i = 2; i < process.argv.length; i += 2) {
   args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 }
-const viewers = Number(args.viewers);
-const seconds = Number(args.seconds);
-const rampMs = Number(args.ramp) * 1000;
-const agent = new http.Agent({keepAlive: true, maxSockets: Infinity});
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const kSaturatedPercent = 85;  // a worker this busy (of one core) delays its own viewers
 
-function get(url, timeoutMs = 15000) {
-  return new Promise((resolve) => {
-    const request = http.get(url, {agent, timeout: timeoutMs}, (response) => {
-      const chunks = [];
-      response.on('data', (chunk) => chunks.push(chunk));
-      response.on('end', () => resolve({status: response.statusCode, body: Buffer.concat(chunks)}));
-      response.on('error', () => resolve({status: 0, body: Buffer.alloc(0)}));
-    });
-    request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', () => resolve({status: 0, body: Buffer.alloc(0)}));
-  });
-}
+// ---------------------------------------------------------------------------------------------
+// Worker side: runs its share of the viewers, reports counters to the primary.
 
-// The parts of a media playlist in order: {key: [msn, index], uri}.
+// The parts of a media playlist in order: {msn, index, uri}.
 function parseParts(text) {
   const parts = [];
   let msn = 0;
@@ -57,19 +56,50 @@ function parseParts(text) {
   return parts;
 }
 
-const stats = {partsFetched: 0, partBytes: 0, missed: 0, chainBreaks: 0, partErrors: 0,
-               reloads: 0, reloadErrors: 0, viewersStarted: 0};
-const sameKey = (a, b) => a.msn === b.msn && a.index === b.index;
+function makeGet(agent) {
+  return (url, timeoutMs = 15000) => new Promise((resolve) => {
+    const request = http.get(url, {agent, timeout: timeoutMs}, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({status: response.statusCode, body: Buffer.concat(chunks)}));
+      response.on('error', () => resolve({status: 0, body: Buffer.alloc(0)}));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', () => resolve({status: 0, body: Buffer.alloc(0)}));
+  });
+}
 
-async function viewer(trackUrl, base, until) {
+function newStats() {
+  return {partsFetched: 0, partBytes: 0, missed: 0, chainBreaks: 0, partErrors: 0, reloads: 0,
+          reloadErrors: 0, viewersStarted: 0};
+}
+
+// Counts errors by kind and status ("reloadStatus404"); the first of each is printed once.
+function noteError(stats, kind, response, url) {
+  const key = `${kind}Status${response.status || 'Network'}`;
+  if (!stats[key]) {
+    console.error(`first ${kind} error: ${response.status || 'no answer'} for ${url}: ` +
+                  response.body.toString().slice(0, 160).trim());
+  }
+  stats[key] = (stats[key] || 0) + 1;
+}
+
+async function viewer(get, stats, trackUrl, base, until) {
   let held = null;  // the last part this viewer fetched
   stats.viewersStarted += 1;
+  const sameKey = (a, b) => a.msn === b.msn && a.index === b.index;
   while (Date.now() < until) {
     const query = held ? `?_HLS_msn=${held.msn}&_HLS_part=${held.index + 1}` : '';
     const playlist = await get(trackUrl + query);
     stats.reloads += 1;
     if (playlist.status !== 200) {
       stats.reloadErrors += 1;
+      noteError(stats, 'reload', playlist, trackUrl + query);
+      if (held && playlist.status >= 400 && playlist.status < 500) {
+        stats.chainBreaks += 1;  // the same request would be refused again: rejoin live
+        stats.missed += 1;
+        held = null;
+      }
       await sleep(200);
       continue;
     }
@@ -92,6 +122,7 @@ async function viewer(trackUrl, base, until) {
       const part = await get(base + parts[i].uri);
       if (part.status !== 200) {
         stats.partErrors += 1;
+        noteError(stats, 'part', part, base + parts[i].uri);
         stats.missed += 1;
       } else {
         stats.partsFetched += 1;
@@ -101,6 +132,28 @@ async function viewer(trackUrl, base, until) {
     }
   }
 }
+
+// {channel, variants, indices, total, startAt, rampMs, until, reportMs}
+async function runWorker(job) {
+  const agent = new http.Agent({keepAlive: true, maxSockets: Infinity});
+  const get = makeGet(agent);
+  const stats = newStats();
+  const progress = job.reportMs > 0 ?
+    setInterval(() => process.send({type: 'progress', stats}), job.reportMs) : null;
+  await sleep(Math.max(0, job.startAt - Date.now()));
+  const runs = job.indices.map((i) => {
+    const trackUrl = job.channel + job.variants[i % job.variants.length];
+    const base = trackUrl.slice(0, trackUrl.lastIndexOf('/') + 1);
+    return sleep((job.rampMs * i) / job.total).then(() => viewer(get, stats, trackUrl, base, job.until));
+  });
+  await Promise.all(runs);
+  if (progress) clearInterval(progress);
+  agent.destroy();
+  process.send({type: 'done', stats}, () => process.exit(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Primary side: the origin, the workers, the measurements.
 
 function procSample(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -122,91 +175,203 @@ function freePort() {
   });
 }
 
-async function startCli() {
+async function startCli(totalSeconds) {
   const port = await freePort();
   const child = spawn(args.cli, ['stream', '--origin', `127.0.0.1:${port}`, '--channel', args.channel,
-                                 '--preset', args.preset, '--duration', String(seconds + 120)],
+                                 '--preset', args.preset, '--duration', String(totalSeconds)],
                       {stdio: 'ignore'});
   child.on('exit', (code) => { if (code) console.error(`podium-cli exited with ${code}`); });
   return {origin: `http://127.0.0.1:${port}`, pid: child.pid, child};
 }
 
+async function waitForChannel(get, channel) {
+  for (const until = Date.now() + 30000; Date.now() < until; await sleep(250)) {
+    const multivariant = await get(channel + 'index.m3u8');
+    if (multivariant.status !== 200) continue;
+    const variants = multivariant.body.toString().split('\n').filter((l) => l && !l.startsWith('#'));
+    const first = variants.length ? await get(channel + variants[0]) : {status: 0};
+    if (first.status === 200 && parseParts(first.body.toString()).length) return variants;
+  }
+  throw new Error(`no playable channel at ${channel}`);
+}
+
+function addStats(into, from) {
+  for (const [key, value] of Object.entries(from)) into[key] = (into[key] || 0) + value;
+  return into;
+}
+
+// Watches the live edge of one rendition with blocking reloads for the whole run: the longest
+// wait between two new parts, and how often it exceeded the playlist's window of parts (then a
+// viewer's chain breaks whatever the origin does: the encoder stalled, e.g. a starved machine).
+async function watchLiveEdge(trackUrl, until) {
+  const get = makeGet(new http.Agent({keepAlive: true}));
+  const edge = {longestPartGapMs: 0, encoderStalls: 0};
+  let held = null;
+  let heldAt = Date.now();
+  let windowMs = Infinity;
+  while (Date.now() < until) {
+    const query = held ? `?_HLS_msn=${held.msn}&_HLS_part=${held.index + 1}` : '';
+    const playlist = await get(trackUrl + query);
+    if (playlist.status !== 200) continue;
+    const text = playlist.body.toString();
+    const parts = parseParts(text);
+    const target = /#EXT-X-PART-INF:PART-TARGET=([0-9.]+)/.exec(text);
+    if (target) windowMs = Math.min(windowMs, 1000 * Number(target[1]) * parts.length);
+    if (!parts.length) continue;
+    const newest = parts[parts.length - 1];
+    if (!held || newest.msn !== held.msn || newest.index !== held.index) {
+      const gap = Date.now() - heldAt;
+      if (held) {
+        edge.longestPartGapMs = Math.max(edge.longestPartGapMs, gap);
+        if (gap > windowMs) edge.encoderStalls += 1;
+      }
+      held = newest;
+      heldAt = Date.now();
+    }
+  }
+  return edge;
+}
+
+// One run of `viewers` viewers over `workerCount` processes. Resolves with the result object.
+async function runLoad({channel, variants, pid, viewers, seconds, rampMs, workerCount, reportMs, idle}) {
+  const startAt = Date.now() + 1000;  // every worker starts its ramp at the same instant
+  const until = startAt + rampMs + seconds * 1000;
+  const self = fileURLToPath(import.meta.url);
+  const workers = [];
+  const finals = [];
+  const latest = [];
+  for (let w = 0; w < workerCount; ++w) {
+    const indices = [];
+    for (let i = w; i < viewers; i += workerCount) indices.push(i);
+    if (!indices.length) break;
+    const child = fork(self, ['--role', 'worker'], {stdio: ['ignore', 'inherit', 'inherit', 'ipc']});
+    latest[w] = newStats();
+    const done = new Promise((resolve, reject) => {
+      child.on('message', (m) => {
+        if (m.type === 'progress') latest[w] = m.stats;
+        if (m.type === 'done') { finals[w] = m.stats; resolve(); }
+      });
+      child.on('exit', (code) => (finals[w] ? resolve() : reject(new Error(`worker ${w} exited with ${code}`))));
+    });
+    child.send({channel, variants, indices, total: viewers, startAt, rampMs, until, reportMs});
+    workers.push({child, done});
+  }
+  const edge = watchLiveEdge(channel + variants[0], until);
+  await sleep(startAt + rampMs - Date.now());
+  const loadStart = procSample(pid);
+  const workerStart = workers.map((w) => procSample(w.child.pid));
+  const peak = {rssMB: 0};
+  const workerEnd = workerStart.slice();
+  const sampler = setInterval(() => {
+    peak.rssMB = Math.max(peak.rssMB, procSample(pid).rssMB);
+    workers.forEach((w, i) => { try { workerEnd[i] = procSample(w.child.pid); } catch { /* gone */ } });
+  }, 1000);
+  const reporter = reportMs > 0 ? setInterval(() => {
+    const sum = latest.reduce((acc, s) => addStats(acc, s), newStats());
+    const now = procSample(pid);
+    console.log(`[${((Date.now() - startAt) / 1000).toFixed(0)} s] ${viewers} viewers: ` +
+                `${sum.partsFetched} parts, ${sum.missed} missed; origin RSS ${now.rssMB.toFixed(1)} MB`);
+  }, reportMs) : null;
+  await Promise.all(workers.map((w) => w.done));
+  clearInterval(sampler);
+  if (reporter) clearInterval(reporter);
+  const loadEnd = procSample(pid);
+  const liveEdge = await edge;
+  const stats = finals.reduce((acc, s) => addStats(acc, s), newStats());
+  const workerCpu = workerStart.map((a, i) => cpuPercent(a, workerEnd[i]));
+  const rssPeakMB = Math.max(peak.rssMB, loadEnd.rssMB);
+  return {
+    viewers, seconds, workers: workers.length, renditions: variants.length, ...stats,
+    partMB: +(stats.partBytes / 1e6).toFixed(1),
+    originCpuUnderLoadPercent: +cpuPercent(loadStart, loadEnd).toFixed(0),
+    originCpuIdlePercent: +cpuPercent(idle.start, idle.end).toFixed(0),
+    originRssIdleMB: +idle.end.rssMB.toFixed(0),
+    originRssPeakMB: +rssPeakMB.toFixed(0),
+    originRssPer1000ViewersMB: +((rssPeakMB - idle.end.rssMB) / (viewers / 1000)).toFixed(1),
+    generatorCpuPercent: +workerCpu.reduce((a, b) => a + b, 0).toFixed(0),
+    generatorWorkerMaxCpuPercent: +Math.max(...workerCpu).toFixed(0),
+    generatorSaturated: Math.max(...workerCpu) >= kSaturatedPercent,
+    ...liveEdge,
+  };
+}
+
+function describe(r) {
+  return `${r.viewers} LL-HLS viewers for ${r.seconds} s over ${r.workers} workers: ` +
+         `${r.partsFetched} parts fetched, ${r.missed} missed (${r.chainBreaks} chain breaks, ` +
+         `${r.partErrors} failed GETs); origin CPU ${r.originCpuUnderLoadPercent} % under load ` +
+         `(${r.originCpuIdlePercent} % idle, encoder included), RSS ${r.originRssIdleMB} -> ` +
+         `${r.originRssPeakMB} MB (${r.originRssPer1000ViewersMB} MB per 1,000 viewers); generator ` +
+         `CPU ${r.generatorCpuPercent} % (busiest worker ${r.generatorWorkerMaxCpuPercent} %` +
+         `${r.generatorSaturated ? ', SATURATED: misses may be the generator\'s' : ''}); ` +
+         `longest wait for a new part ${r.longestPartGapMs} ms` +
+         `${r.encoderStalls ? ` (${r.encoderStalls} encoder stalls longer than the parts window: ` +
+                              'chain breaks follow whatever the origin does)' : ''}`;
+}
+
 async function main() {
+  const counts = String(args.viewers).split(',').map(Number).filter((n) => n > 0);
+  const seconds = Number(args.seconds);
+  const rampMs = Number(args.ramp) * 1000;
+  const workerCount = Math.max(1, Number(args.workers));
+  const reportMs = Number(args.report) * 1000;
   let origin = args.origin;
   let pid = Number(args.pid);
   let child = null;
-  if (args.cli) ({origin, pid, child} = await startCli());
-  if (!origin || !/^http:\/\/127\.0\.0\.1:\d+$/.test(origin) || !pid) {
+  if (args.cli) {
+    const total = counts.length * (seconds + Number(args.ramp) + Number(args.settle) + 5) + 120;
+    ({origin, pid, child} = await startCli(total));
+  }
+  if (!origin || !/^http:\/\/127\.0\.0\.1:\d+$/.test(origin) || !pid || !counts.length) {
     console.error('usage: llhls_viewers.mjs --cli PODIUM_CLI | --origin http://127.0.0.1:PORT --pid PID');
     process.exit(2);
   }
+  const agent = new http.Agent({keepAlive: true});
   try {
     const channel = `${origin}/live/${args.channel}/`;
-    let variants = [];
-    for (const until = Date.now() + 30000; Date.now() < until; await sleep(250)) {
-      const multivariant = await get(channel + 'index.m3u8');
-      if (multivariant.status !== 200) continue;
-      variants = multivariant.body.toString().split('\n').filter((l) => l && !l.startsWith('#'));
-      const first = variants.length ? await get(channel + variants[0]) : {status: 0};
-      if (first.status === 200 && parseParts(first.body.toString()).length) break;
-      variants = [];
-    }
-    if (!variants.length) throw new Error(`no playable channel at ${channel}`);
-
-    const idleStart = procSample(pid);
-    await sleep(10000);
-    const idleEnd = procSample(pid);
-    console.log(`origin ${origin} pid ${pid}: ${variants.length} renditions; ` +
-                `idle (encoder + origin) CPU ${cpuPercent(idleStart, idleEnd).toFixed(0)} %, ` +
-                `RSS ${idleEnd.rssMB.toFixed(0)} MB`);
-
-    const until = Date.now() + rampMs + seconds * 1000;
-    const selfStart = process.cpuUsage();
-    const runs = [];
-    for (let i = 0; i < viewers; ++i) {
-      const track = variants[i % variants.length];
-      const trackUrl = channel + track;
-      const base = trackUrl.slice(0, trackUrl.lastIndexOf('/') + 1);
-      runs.push(sleep((rampMs * i) / viewers).then(() => viewer(trackUrl, base, until)));
-    }
-    await sleep(rampMs);
-    const loadStart = procSample(pid);
-    const loadStartAt = Date.now();
-    const peak = {rssMB: 0};
-    const sampler = setInterval(() => {
-      peak.rssMB = Math.max(peak.rssMB, procSample(pid).rssMB);
-    }, 1000);
-    await Promise.all(runs);
-    clearInterval(sampler);
-    const loadEnd = procSample(pid);
-    const self = process.cpuUsage(selfStart);
-    const selfPercent = (100 * (self.user + self.system) / 1e6) / ((Date.now() - loadStartAt + rampMs) / 1000);
-
-    const result = {
-      viewers, seconds, renditions: variants.length, ...stats,
-      partMB: +(stats.partBytes / 1e6).toFixed(1),
-      originCpuUnderLoadPercent: +cpuPercent(loadStart, loadEnd).toFixed(0),
-      originCpuIdlePercent: +cpuPercent(idleStart, idleEnd).toFixed(0),
-      originRssIdleMB: +idleEnd.rssMB.toFixed(0),
-      originRssPeakMB: +Math.max(peak.rssMB, loadEnd.rssMB).toFixed(0),
-      originRssHighWaterMB: +loadEnd.hwmMB.toFixed(0),
-      generatorCpuPercent: +selfPercent.toFixed(0),
-    };
-    console.log(JSON.stringify(result));
-    console.log(`${viewers} LL-HLS viewers for ${seconds} s: ${stats.partsFetched} parts fetched, ` +
-                `${stats.missed} missed (${stats.chainBreaks} chain breaks, ${stats.partErrors} ` +
-                `failed GETs); origin CPU ${result.originCpuUnderLoadPercent} % under load ` +
-                `(${result.originCpuIdlePercent} % idle, encoder included), RSS ` +
-                `${result.originRssIdleMB} -> ${result.originRssPeakMB} MB; generator CPU ` +
-                `${result.generatorCpuPercent} %`);
-    return stats.missed === 0 ? 0 : 1;
-  } finally {
+    const variants = await waitForChannel(makeGet(agent), channel);
     agent.destroy();
+    const idle = {start: procSample(pid)};
+    await sleep(10000);
+    idle.end = procSample(pid);
+    console.log(`origin ${origin} pid ${pid}: ${variants.length} renditions; ` +
+                `idle (encoder + origin) CPU ${cpuPercent(idle.start, idle.end).toFixed(0)} %, ` +
+                `RSS ${idle.end.rssMB.toFixed(0)} MB; preset ${args.cli ? `"${args.preset}"` : 'of the given origin'}`);
+    const results = [];
+    for (const [n, viewers] of counts.entries()) {
+      if (n > 0) await sleep(Number(args.settle) * 1000);  // connections of the last run close
+      const result = await runLoad({channel, variants, pid, viewers, seconds, rampMs, workerCount,
+                                    reportMs, idle});
+      results.push(result);
+      console.log(JSON.stringify(result));
+      console.log(describe(result));
+      if (result.missed > 0) break;
+    }
+    if (counts.length > 1) {
+      const clean = results.filter((r) => r.missed === 0 && !r.generatorSaturated);
+      const last = results[results.length - 1];
+      if (last.missed > 0 && last.encoderStalls > 0) {
+        console.log(`the ${last.viewers}-viewer run had encoder stalls: its misses do not measure ` +
+                    'the origin; run again on a quieter machine');
+      }
+      const best = clean.length ? clean[clean.length - 1] : null;
+      console.log(best ? `largest viewer count with 0 missed parts: ${best.viewers} ` +
+                         `(origin RSS +${best.originRssPer1000ViewersMB} MB per 1,000 viewers)`
+                       : 'no viewer count ran with 0 missed parts and an unsaturated generator');
+    }
+    return results.every((r) => r.missed === 0) ? 0 : 1;
+  } finally {
     if (child) child.kill('SIGINT');
   }
 }
 
-main().then((code) => process.exit(code), (error) => {
-  console.error(String(error.message || error));
-  process.exit(1);
-});
+if (args.role === 'worker') {
+  process.once('message', (job) => runWorker(job).catch((error) => {
+    console.error(`worker: ${error.message || error}`);
+    process.exit(1);
+  }));
+} else {
+  main().then((code) => process.exit(code), (error) => {
+    console.error(String(error.message || error));
+    process.exit(1);
+  });
+}
