@@ -8,12 +8,33 @@ namespace podium::publisher::origin {
 struct Channel::TrackState {
     TrackInfo info;
     InitSegmentPtr init;
-    std::vector<StoredSegment> segments;
+    SegmentList segments;  ///< the list the last view published (shared with it)
     int64_t discontinuitySequence = 0;
     bool nextIsDiscontinuity = false;
     double peakBitrateBps = 0;
     uint64_t bytesIn = 0;
+    // Running sums over the window (no walk over the segments on every change).
+    uint64_t windowBytes = 0;    ///< footprint of every segment in the window
+    uint64_t completeBytes = 0;  ///< whole-segment bytes of the complete segments
+    int64_t completeMicros = 0;  ///< their total duration
 };
+
+namespace {
+
+int64_t micros(MediaTime t) {
+    return t.timescale > 0 ? int64_t(double(t.value) * 1e6 / double(t.timescale)) : 0;
+}
+
+/// The whole segment's bytes, shared with the immutable Segment (no copy).
+Bytes bytesOf(const SegmentPtr& segment) {
+    return Bytes(segment, &segment->bytes);
+}
+
+int64_t nextSequence(const SegmentList& segments, int64_t number) {
+    return segments.empty() ? number : segments.back().sequence + 1;
+}
+
+}  // namespace
 
 const TrackView* ChannelView::track(const std::string& id) const {
     for (const auto& t : tracks) {
@@ -24,7 +45,7 @@ const TrackView* ChannelView::track(const std::string& id) const {
     return nullptr;
 }
 
-Channel::Channel(ChannelConfig config) : config_(std::move(config)) {
+Channel::Channel(ChannelConfig config) : config_(std::move(config)), windowCuts_("origin", 60000) {
     std::lock_guard lock(mutex_);
     publish();
 }
@@ -36,29 +57,42 @@ ChannelViewPtr Channel::view() const {
 
 void Channel::setTracks(const std::vector<TrackInfo>& tracks) {
     std::lock_guard lock(mutex_);
+    std::unordered_map<std::string, std::shared_ptr<TrackState>> existing;
+    for (const auto& t : tracks_) {
+        existing.emplace(t->info.id, t);
+    }
     std::vector<std::shared_ptr<TrackState>> next;
+    next.reserve(tracks.size());
+    byIndex_.clear();
     for (const auto& info : tracks) {
-        auto existing = std::find_if(tracks_.begin(), tracks_.end(),
-                                     [&](const auto& t) { return t->info.id == info.id; });
-        auto state = existing != tracks_.end() ? *existing : std::make_shared<TrackState>();
+        auto found = existing.find(info.id);
+        auto state = found != existing.end() ? found->second : std::make_shared<TrackState>();
         state->info = info;
-        next.push_back(state);
+        byIndex_[info.trackIndex] = state.get();
+        next.push_back(std::move(state));
     }
     tracks_ = std::move(next);
     publish();
 }
 
 Channel::TrackState* Channel::findTrack(int trackIndex) {
-    for (auto& t : tracks_) {
-        if (t->info.trackIndex == trackIndex) {
-            return t.get();
-        }
-    }
-    return nullptr;
+    const auto it = byIndex_.find(trackIndex);
+    return it == byIndex_.end() ? nullptr : it->second;
 }
 
 void Channel::setInit(const InitSegmentPtr& init) {
+    setInits({init});
+}
+
+void Channel::setInits(const std::vector<InitSegmentPtr>& inits) {
     std::lock_guard lock(mutex_);
+    for (const auto& init : inits) {
+        setInitLocked(init);
+    }
+    publish();
+}
+
+void Channel::setInitLocked(const InitSegmentPtr& init) {
     TrackState* track = findTrack(init->track.trackIndex);
     if (!track) {
         return;
@@ -68,18 +102,7 @@ void Channel::setInit(const InitSegmentPtr& init) {
     }
     track->init = init;
     track->info = init->track;
-    publish();
 }
-
-namespace {
-Bytes share(const std::vector<uint8_t>& bytes) {
-    return std::make_shared<const std::vector<uint8_t>>(bytes);
-}
-
-int64_t nextSequence(const std::vector<StoredSegment>& segments, int64_t number) {
-    return segments.empty() ? number : segments.back().sequence + 1;
-}
-}  // namespace
 
 void Channel::addChunk(const ChunkPtr& chunk) {
     std::lock_guard lock(mutex_);
@@ -87,25 +110,32 @@ void Channel::addChunk(const ChunkPtr& chunk) {
     if (!track || ended_) {
         return;
     }
-    const bool opensSegment = track->segments.empty() || track->segments.back().isComplete();
+    SegmentList::Items items = track->segments.items();
+    StoredSegment open;
+    const bool opensSegment = items.empty() || items.back()->isComplete();
     if (opensSegment) {
         if (chunk->partIndex != 0) {
             return;  // joined mid-segment: wait for the next segment's first part
         }
-        StoredSegment segment;
-        segment.sequence = nextSequence(track->segments, chunk->segmentNumber);
-        segment.start = chunk->start;
-        segment.duration = MediaTime{0, chunk->start.timescale};
-        segment.programDateTimeMs =
+        open.sequence = nextSequence(track->segments, chunk->segmentNumber);
+        open.start = chunk->start;
+        open.duration = MediaTime{0, chunk->start.timescale};
+        open.programDateTimeMs =
             config_.availabilityStartMs + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
-        segment.discontinuity = track->nextIsDiscontinuity;
+        open.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
-        track->segments.push_back(std::move(segment));
+    } else {
+        open = *items.back();  // copies the part list (pointers), not the bytes
+        items.pop_back();
     }
-    auto& open = track->segments.back();
-    open.parts.push_back(StoredPart{chunk->duration, chunk->isIndependent, share(chunk->bytes)});
+    open.parts.push_back(
+        StoredPart{chunk->duration, chunk->isIndependent, Bytes(chunk, &chunk->bytes)});
     open.duration = open.duration + chunk->duration;
+    items.push_back(std::make_shared<const StoredSegment>(std::move(open)));
+    track->segments = SegmentList(std::make_shared<const SegmentList::Items>(std::move(items)));
     track->bytesIn += chunk->bytes.size();
+    track->windowBytes += chunk->bytes.size();
+    evictForBytes();
     publish();
 }
 
@@ -115,50 +145,152 @@ void Channel::addSegment(const SegmentPtr& segment) {
     if (!track || ended_) {
         return;
     }
-    const bool hasOpen = !track->segments.empty() && !track->segments.back().isComplete();
-    if (!hasOpen) {
-        // A feed without chunks: the whole segment at once, its parts as recorded.
-        StoredSegment stored;
-        stored.sequence = nextSequence(track->segments, segment->number);
-        stored.start = segment->start;
-        stored.programDateTimeMs =
+    SegmentList::Items items = track->segments.items();
+    const bool hasOpen = !items.empty() && !items.back()->isComplete();
+    StoredSegment done;
+    const Bytes whole = bytesOf(segment);
+    if (hasOpen) {
+        done = *items.back();
+        items.pop_back();
+        track->windowBytes -= done.footprintBytes();
+    } else {
+        // A feed without chunks: the whole segment at once, its parts as recorded. A part
+        // covering the whole segment (ingest: one fragment, one part) shares its bytes.
+        done.sequence = nextSequence(track->segments, segment->number);
+        done.start = segment->start;
+        done.programDateTimeMs =
             config_.availabilityStartMs + int64_t(segment->start.seconds() * 1000.0 + 0.5);
-        stored.discontinuity = track->nextIsDiscontinuity;
+        done.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
-        auto whole = share(segment->bytes);
         for (const auto& p : segment->parts) {
-            auto bytes = std::make_shared<const std::vector<uint8_t>>(
-                segment->bytes.begin() + std::ptrdiff_t(p.offset),
-                segment->bytes.begin() + std::ptrdiff_t(p.offset + p.size));
-            stored.parts.push_back(StoredPart{p.duration, p.isIndependent, bytes});
+            Bytes bytes = whole;
+            if (p.offset != 0 || p.size != segment->bytes.size()) {
+                bytes = std::make_shared<const std::vector<uint8_t>>(
+                    segment->bytes.begin() + std::ptrdiff_t(p.offset),
+                    segment->bytes.begin() + std::ptrdiff_t(p.offset + p.size));
+            }
+            done.parts.push_back(StoredPart{p.duration, p.isIndependent, std::move(bytes)});
         }
         track->bytesIn += segment->bytes.size();
-        track->segments.push_back(std::move(stored));
     }
-    auto& done = track->segments.back();
     done.duration = segment->duration;
-    done.bytes = share(segment->bytes);
+    done.bytes = whole;
+    track->windowBytes += done.footprintBytes();
+    track->completeBytes += done.bytes->size();
+    track->completeMicros += micros(done.duration);
     track->peakBitrateBps = std::max(track->peakBitrateBps, segment->bitrateBps());
+    items.push_back(std::make_shared<const StoredSegment>(std::move(done)));
+    track->segments = SegmentList(std::make_shared<const SegmentList::Items>(std::move(items)));
     evict(*track);
+    evictForBytes();
     publish();
 }
 
 void Channel::evict(TrackState& track) {
-    if (track.segments.empty()) {
+    const SegmentList::Items& items = track.segments.items();
+    if (items.empty()) {
         return;
     }
-    const MediaTime newestEnd = track.segments.back().start + track.segments.back().duration;
-    // Keep at least three complete segments whatever the window (HLS needs 3 target durations).
-    while (track.segments.size() > 4) {
-        const auto& oldest = track.segments.front();
-        if (newestEnd - (oldest.start + oldest.duration) <= config_.dvrWindow) {
+    const MediaTime newestEnd = items.back()->start + items.back()->duration;
+    const std::size_t maxCount = std::size_t(std::max(1, config_.maxSegmentsPerTrack));
+    std::size_t drop = 0;
+    bool cutByCount = false;
+    // By time, keeping at least three complete segments (HLS needs 3 target durations); by
+    // count, keeping the newest complete one.
+    for (; drop < items.size(); ++drop) {
+        const std::size_t left = items.size() - drop;
+        const StoredSegment& oldest = *items[drop];
+        const bool tooOld =
+            left > 4 && newestEnd - (oldest.start + oldest.duration) > config_.dvrWindow;
+        const bool tooMany = left > maxCount && (left >= 3 || items.back()->isComplete());
+        if (!tooOld && !tooMany) {
             break;
         }
-        if (track.segments[1].discontinuity) {
+        cutByCount = cutByCount || !tooOld;
+    }
+    if (drop == 0) {
+        return;
+    }
+    for (std::size_t i = 0; i < drop; ++i) {
+        track.windowBytes -= items[i]->footprintBytes();
+        track.completeBytes -= items[i]->bytes->size();
+        track.completeMicros -= micros(items[i]->duration);
+        if (items[i + 1]->discontinuity) {
             ++track.discontinuitySequence;
         }
-        track.segments.erase(track.segments.begin());
     }
+    track.segments = SegmentList(std::make_shared<const SegmentList::Items>(
+        items.begin() + std::ptrdiff_t(drop), items.end()));
+    if (cutByCount) {
+        windowCuts_.hit(LogLevel::Warning, "channel " + config_.name + ": window of track " +
+                                               track.info.id + " cut to " +
+                                               std::to_string(maxCount) +
+                                               " segments (--max-segments-per-track)");
+    }
+}
+
+uint64_t Channel::heldBytes() const {
+    uint64_t total = 0;
+    for (const auto& t : tracks_) {
+        total += t->windowBytes;
+    }
+    return total;
+}
+
+void Channel::evictForBytes() {
+    uint64_t held = heldBytes();
+    if (held <= config_.maxBytes) {
+        return;
+    }
+    // Oldest media first, across the tracks, until the channel fits (or only each track's
+    // newest complete segment is left).
+    std::vector<std::pair<TrackState*, std::size_t>> drops;  // track, segments to drop
+    for (const auto& t : tracks_) {
+        drops.emplace_back(t.get(), 0);
+    }
+    while (held > config_.maxBytes) {
+        std::pair<TrackState*, std::size_t>* oldest = nullptr;
+        double oldestStart = 0;
+        for (auto& d : drops) {
+            const SegmentList::Items& items = d.first->segments.items();
+            const std::size_t left = items.size() - d.second;
+            // A segment leaves only if a newer complete one stays behind it.
+            const bool canDrop = left >= 3 || (left == 2 && items.back()->isComplete());
+            if (!canDrop) {
+                continue;
+            }
+            const double start = items[d.second]->start.seconds();
+            if (!oldest || start < oldestStart) {
+                oldest = &d;
+                oldestStart = start;
+            }
+        }
+        if (!oldest) {
+            break;
+        }
+        const StoredSegment& segment = *oldest->first->segments.items()[oldest->second];
+        held -= segment.footprintBytes();
+        ++oldest->second;
+    }
+    for (auto& [track, drop] : drops) {
+        if (drop == 0) {
+            continue;
+        }
+        const SegmentList::Items& items = track->segments.items();
+        for (std::size_t i = 0; i < drop; ++i) {
+            track->windowBytes -= items[i]->footprintBytes();
+            track->completeBytes -= items[i]->bytes->size();
+            track->completeMicros -= micros(items[i]->duration);
+            if (items[i + 1]->discontinuity) {
+                ++track->discontinuitySequence;
+            }
+        }
+        track->segments = SegmentList(std::make_shared<const SegmentList::Items>(
+            items.begin() + std::ptrdiff_t(drop), items.end()));
+    }
+    windowCuts_.hit(LogLevel::Warning,
+                    "channel " + config_.name + ": window cut to " + std::to_string(heldBytes()) +
+                        " bytes (--max-dvr-bytes " + std::to_string(config_.maxBytes) + ")");
 }
 
 void Channel::markDiscontinuity() {
@@ -199,22 +331,19 @@ void Channel::publish() {
     view->availabilityStartMs = config_.availabilityStartMs;
     view->ended = ended_;
     view->version = ++version_;
+    view->tracks.reserve(tracks_.size());
     for (const auto& t : tracks_) {
         TrackView tv;
         tv.info = t->info;
         tv.init = t->init;
-        tv.segments = t->segments;
+        tv.segments = t->segments;  // one pointer: the segments are shared with the last view
         tv.discontinuitySequence = t->discontinuitySequence;
         tv.peakBitrateBps = t->peakBitrateBps;
         tv.bytesIn = t->bytesIn;
-        double bytes = 0, seconds = 0;
-        for (const auto& s : t->segments) {
-            if (s.isComplete()) {
-                bytes += double(s.bytes->size());
-                seconds += s.duration.seconds();
-            }
-        }
-        tv.averageBitrateBps = seconds > 0 ? bytes * 8.0 / seconds : 0.0;
+        tv.windowBytes = t->windowBytes;
+        tv.averageBitrateBps = t->completeMicros > 0
+                                   ? double(t->completeBytes) * 8e6 / double(t->completeMicros)
+                                   : 0.0;
         view->tracks.push_back(std::move(tv));
     }
     view_ = std::move(view);

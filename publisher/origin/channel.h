@@ -6,59 +6,37 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/encoded_packet.h"
+#include "core/log.h"
 #include "core/media_time.h"
+#include "publisher/origin/origin_limits.h"
+#include "publisher/origin/segment_list.h"
 #include "publisher/segment.h"
 
 namespace podium::publisher::origin {
 
-using Bytes = std::shared_ptr<const std::vector<uint8_t>>;
-
-/// One CMAF chunk of a stored segment (an LL-HLS part). Bytes are moof+mdat (the first part of
-/// a segment also carries the segment's styp).
-struct StoredPart {
-    MediaTime duration;
-    bool isIndependent = false;
-    Bytes bytes;
-};
-
-/// A segment as the origin serves it. `sequence` is the HLS media sequence number (and the
-/// DASH $Number$): consecutive per track, identical across the tracks of a channel for the
-/// same media time (it is the SegmentSchedule number for in-process feeds). While a segment is
-/// being built `bytes` is null and `parts` grows; once complete, `bytes` holds the whole segment
-/// (the concatenation of its parts).
-struct StoredSegment {
-    int64_t sequence = 0;
-    MediaTime start;     ///< tfdt of the first sample, track timescale
-    MediaTime duration;  ///< sum of sample durations (for an in-progress segment: of its parts)
-    int64_t programDateTimeMs = 0;  ///< wall clock (Unix ms) of `start`
-    bool discontinuity = false;     ///< first segment after an encoder restart / new init
-    std::vector<StoredPart> parts;
-    Bytes bytes;
-
-    [[nodiscard]] bool isComplete() const { return bytes != nullptr; }
-};
-
 /// An immutable snapshot of one track: what a manifest renderer or a GET handler needs.
 struct TrackView {
     TrackInfo info;
-    InitSegmentPtr init;                   ///< null until the track's header arrived
-    std::vector<StoredSegment> segments;   ///< oldest first; the last may be in progress
-    int64_t discontinuitySequence = 0;     ///< discontinuities already evicted from the window
-    double peakBitrateBps = 0;             ///< max over complete segments (bytes*8/duration)
-    double averageBitrateBps = 0;          ///< over the complete segments in the window
-    uint64_t bytesIn = 0;                  ///< total bytes received for this track
+    InitSegmentPtr init;                ///< null until the track's header arrived
+    SegmentList segments;               ///< oldest first; the last may be in progress
+    int64_t discontinuitySequence = 0;  ///< discontinuities already evicted from the window
+    double peakBitrateBps = 0;          ///< max over complete segments (bytes*8/duration)
+    double averageBitrateBps = 0;       ///< over the complete segments in the window
+    uint64_t bytesIn = 0;               ///< total bytes received for this track
+    uint64_t windowBytes = 0;           ///< bytes held for the segments in the window
 };
 
 /// An immutable snapshot of a channel, swapped atomically on every change: readers never lock
 /// and never see a half-applied update.
 struct ChannelView {
     std::string name;
-    std::vector<TrackView> tracks;  ///< video renditions first (highest first), then audio
-    MediaTime segmentTarget;        ///< nominal segment duration (preset / measured)
-    MediaTime partTarget;           ///< nominal part duration; 0 = no parts (no LL-HLS)
+    std::vector<TrackView> tracks;    ///< video renditions first (highest first), then audio
+    MediaTime segmentTarget;          ///< nominal segment duration (preset / measured)
+    MediaTime partTarget;             ///< nominal part duration; 0 = no parts (no LL-HLS)
     int64_t availabilityStartMs = 0;  ///< wall clock (Unix ms) of media time 0 (DASH AST)
     bool ended = false;               ///< the stream ended (HLS ENDLIST, DASH static)
     uint64_t version = 0;             ///< increments on every change
@@ -74,12 +52,20 @@ struct ChannelConfig {
     MediaTime partTarget{45000, 90000};
     MediaTime dvrWindow{60 * 90000, 90000};  ///< complete segments older than this are evicted
     int64_t availabilityStartMs = 0;
+    /// Bytes held by the whole channel (all tracks); the oldest segments go beyond this.
+    uint64_t maxBytes = OriginLimits{}.maxDvrBytesPerChannel;
+    /// Segments kept per track; the oldest go beyond this (a flood of tiny fragments).
+    int maxSegmentsPerTrack = OriginLimits{}.maxSegmentsPerTrack;
 };
 
-/// One live channel in the origin: the tracks, their recent segments and parts (bounded by the
-/// DVR window), and a way to wait for changes without blocking a thread (LL-HLS blocking
-/// playlist reload). Writers: the in-process OriginSink (fan-out thread) or an ingest session
-/// (server thread). Readers: any thread, through view(). Thread-safe.
+/// One live channel in the origin: the tracks, their recent segments and parts, and a way to
+/// wait for changes without blocking a thread (LL-HLS blocking playlist reload). The window is
+/// bounded three ways: media time (dvrWindow; at least three complete segments stay), segments
+/// per track and bytes per channel (the newest complete segment of a track always stays).
+/// Writers: the in-process OriginSink (fan-out thread) or an ingest session (server thread).
+/// Readers: any thread, through view(). Every change publishes a new view in time linear in
+/// the number of tracks plus the changed track's segment count (pointers only: segments and
+/// their bytes are shared between views, never copied). Thread-safe.
 class Channel {
 public:
     explicit Channel(ChannelConfig config);
@@ -93,6 +79,8 @@ public:
     /// A track's CMAF header. A header that differs from the current one starts a
     /// discontinuity on the track's next segment.
     void setInit(const InitSegmentPtr& init);
+    /// Several tracks' headers at once: one new view, not one per track.
+    void setInits(const std::vector<InitSegmentPtr>& inits);
     /// A chunk of the in-progress segment `chunk.segmentNumber` (opens it on partIndex 0).
     void addChunk(const ChunkPtr& chunk);
     /// A finished segment: completes the in-progress one with the same number (or appends it
@@ -118,16 +106,21 @@ private:
 
     void publish();  ///< builds a new view from the state; call with mutex_ held
     TrackState* findTrack(int trackIndex);
+    void setInitLocked(const InitSegmentPtr& init);
     void evict(TrackState& track);
+    void evictForBytes();
+    uint64_t heldBytes() const;
 
     const ChannelConfig config_;
     mutable std::mutex mutex_;
     std::vector<std::shared_ptr<TrackState>> tracks_;
+    std::unordered_map<int, TrackState*> byIndex_;  ///< trackIndex → tracks_ entry
     bool ended_ = false;
     uint64_t version_ = 0;
     std::shared_ptr<const ChannelView> view_;
     std::vector<Waiter> waiters_;
     uint64_t nextWaiterId_ = 1;
+    RateLimitedLog windowCuts_;  ///< "window cut by a count or byte limit", per channel
 };
 
 }  // namespace podium::publisher::origin

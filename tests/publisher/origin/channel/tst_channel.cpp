@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 
 #include "publisher/origin/channel.h"
 
@@ -18,6 +19,11 @@ private slots:
     void evictedDiscontinuitiesAreCounted();
     void waitersFireOnceOnTheNextChange();
     void endReleasesWaitersAndFreezesTheChannel();
+    void tickFragmentsAreBoundedByCount();
+    void windowIsBoundedByBytesPerChannel();
+    void viewsShareSegmentsAndBytes();
+    void averageBitrateFollowsTheWindow();
+    void manyTracksPublishOnce();
 };
 
 namespace {
@@ -162,7 +168,7 @@ void TstChannel::waitersFireOnceOnTheNextChange() {
     channel.setInit(init(0));
     QCOMPARE(calls.load(), 1);
     channel.addSegment(segment(0));
-    QCOMPARE(calls.load(), 1);  // one shot
+    QCOMPARE(calls.load(), 1);                      // one shot
     channel.waitForChange(seen, [&] { ++calls; });  // already past `seen`: at once
     QCOMPARE(calls.load(), 2);
     const uint64_t id = channel.waitForChange(channel.view()->version, [&] { ++calls; });
@@ -183,6 +189,131 @@ void TstChannel::endReleasesWaitersAndFreezesTheChannel() {
     QVERIFY(channel.view()->ended);
     channel.addSegment(segment(1));
     QCOMPARE(int(channel.view()->tracks[0].segments.size()), 1);
+}
+
+// 300 fragments whose tfdt advances one tick: the media-time window keeps them all (300 ticks
+// is nothing), the segment count does not.
+void TstChannel::tickFragmentsAreBoundedByCount() {
+    ChannelConfig c = config(60);
+    c.maxSegmentsPerTrack = 100;
+    Channel channel(c);
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    for (int n = 0; n < 300; ++n) {
+        auto s = std::make_shared<Segment>();
+        s->number = n;
+        s->start = MediaTime{n, kTs};
+        s->duration = MediaTime{1, kTs};
+        s->bytes.assign(64, uint8_t(n));
+        s->parts.push_back(PartInfo{0, 64, s->duration, true});
+        channel.addSegment(s);
+    }
+    const auto view = channel.view();
+    const TrackView& track = view->tracks.at(0);
+    QCOMPARE(int(track.segments.size()), 100);
+    QCOMPARE(track.segments.front().sequence, int64_t(200));
+    QCOMPARE(track.segments.back().sequence, int64_t(299));
+    QCOMPARE(track.windowBytes, uint64_t(100 * 64));
+}
+
+// Two tracks of 1,000-byte segments under a 10,000-byte channel cap: the oldest media goes
+// first, across the tracks; the newest complete segment of each track always stays.
+void TstChannel::windowIsBoundedByBytesPerChannel() {
+    ChannelConfig c = config(3600);
+    c.maxBytes = 10000;
+    Channel channel(c);
+    TrackInfo audio = videoTrack();
+    audio.trackIndex = 1;
+    audio.id = "audio";
+    audio.kind = TrackKind::Audio;
+    channel.setTracks({videoTrack(), audio});
+    for (int n = 0; n < 40; ++n) {
+        for (int t = 0; t < 2; ++t) {
+            auto s = std::make_shared<Segment>(*segment(n));
+            s->trackIndex = t;
+            channel.addSegment(s);
+        }
+    }
+    auto view = channel.view();
+    const uint64_t held = view->tracks[0].windowBytes + view->tracks[1].windowBytes;
+    QVERIFY2(held <= 10000, qPrintable(QString::number(held)));
+    QCOMPARE(int(view->tracks[0].segments.size()), 5);
+    QCOMPARE(int(view->tracks[1].segments.size()), 5);
+    QCOMPARE(view->tracks[0].segments.back().sequence, int64_t(39));
+
+    ChannelConfig tiny = config(3600);
+    tiny.maxBytes = 10;  // below one segment: each track keeps its newest one
+    Channel small(tiny);
+    small.setTracks({videoTrack()});
+    for (int n = 0; n < 5; ++n) {
+        small.addSegment(segment(n));
+    }
+    QCOMPARE(int(small.view()->tracks[0].segments.size()), 1);
+    QCOMPARE(small.view()->tracks[0].segments.back().sequence, int64_t(4));
+}
+
+// A new view shares the unchanged segments with the previous one, and stored bytes are the
+// packager's own buffers: nothing of the window is copied per chunk.
+void TstChannel::viewsShareSegmentsAndBytes() {
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    const SegmentPtr first = segment(0);
+    channel.addSegment(first);
+    const ChunkPtr part = chunk(1, 0);
+    channel.addChunk(part);
+    const auto before = channel.view();
+    channel.addChunk(chunk(1, 1));
+    const auto after = channel.view();
+    const auto& oldItems = before->tracks[0].segments.items();
+    const auto& newItems = after->tracks[0].segments.items();
+    QCOMPARE(newItems.size(), std::size_t(2));
+    QCOMPARE(newItems[0].get(), oldItems[0].get());  // the complete segment: the same object
+    QCOMPARE(newItems[0]->bytes->data(), first->bytes.data());
+    QCOMPARE(newItems[1]->parts[0].bytes->data(), part->bytes.data());
+    QCOMPARE(int(before->tracks[0].segments.back().parts.size()), 1);  // snapshots are immutable
+}
+
+void TstChannel::averageBitrateFollowsTheWindow() {
+    Channel channel(config(8));
+    channel.setTracks({videoTrack()});
+    for (int n = 0; n < 30; ++n) {
+        channel.addSegment(segment(n, 1000 + 100 * std::size_t(n)));
+    }
+    const auto view = channel.view();
+    const TrackView& track = view->tracks[0];
+    double bytes = 0;
+    double seconds = 0;
+    for (const auto& s : track.segments) {
+        bytes += double(s.bytes->size());
+        seconds += s.duration.seconds();
+    }
+    QVERIFY(std::abs(track.averageBitrateBps - bytes * 8 / seconds) <
+            1e-6 * track.averageBitrateBps);
+}
+
+// 6,000 tracks declared with their headers: two new views (tracks, then headers), not 6,001.
+void TstChannel::manyTracksPublishOnce() {
+    Channel channel(config(60));
+    std::vector<TrackInfo> tracks;
+    std::vector<InitSegmentPtr> inits;
+    for (int i = 0; i < 6000; ++i) {
+        TrackInfo t = videoTrack();
+        t.trackIndex = i;
+        t.id = "t" + std::to_string(i);
+        tracks.push_back(t);
+        auto in = std::make_shared<InitSegment>();
+        in->track = t;
+        in->bytes = {uint8_t(i), 1};
+        inits.push_back(in);
+    }
+    const uint64_t version = channel.view()->version;
+    channel.setTracks(tracks);
+    channel.setInits(inits);
+    const auto view = channel.view();
+    QCOMPARE(view->version, version + 2);
+    QCOMPARE(view->tracks.size(), std::size_t(6000));
+    QVERIFY(view->tracks[5999].init);
 }
 
 QTEST_GUILESS_MAIN(TstChannel)
