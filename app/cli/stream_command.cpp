@@ -3,8 +3,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "app/cli/cli_support.h"
+#include "app/cli/origin_options.h"
 #include "app/cli/origin_url.h"
 #include "app/cli/terminal_qr.h"
 #include "app/cli/commands.h"
@@ -24,8 +27,35 @@ std::string describeLadder(const encoder::Preset& p) {
     return out;
 }
 
-Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
+/// The origin's secrets: given ones are used (never printed); an empty one is refused.
+struct OriginSecrets {
+    std::optional<std::string> publishToken;
+    std::optional<std::string> viewPasscode;
+    std::optional<std::string> metricsToken;
+};
+
+Result<OriginSecrets> secretsFrom(const QCommandLineParser& parser) {
+    OriginSecrets out;
+    const std::pair<const char*, std::optional<std::string>*> options[] = {
+        {"publish-token", &out.publishToken},
+        {"view-passcode", &out.viewPasscode},
+        {"metrics-token", &out.metricsToken}};
+    for (const auto& [name, slot] : options) {
+        auto value = secretOption(parser, name);
+        if (!value) {
+            return makeError(value.error());
+        }
+        *slot = std::move(*value);
+    }
+    return out;
+}
+
+Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* tokenGenerated) {
     app::SessionConfig config;
+    auto secrets = secretsFrom(parser);
+    if (!secrets) {
+        return makeError(secrets.error());
+    }
     auto spec = app::SourceSpec::parse(parser.value("source").toStdString());
     if (!spec) {
         return makeError(spec.error());
@@ -53,7 +83,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     for (const auto& target : parser.values("publish")) {
         config.publish.push_back(target.toStdString());
     }
-    config.publishToken = parser.value("publish-token").toStdString();
+    config.publishToken = secrets->publishToken.value_or("");
     config.publishCaFile = parser.value("publish-ca").toStdString();
     bool spoolIsNumber = false;
     config.publishSpoolSeconds = parser.value("publish-spool").toDouble(&spoolIsNumber);
@@ -73,9 +103,15 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
         o.bindAddress = listen->address;
         o.port = listen->port;
         o.channel = parser.value("channel").toStdString();
-        o.viewPasscode = parser.value("view-passcode").toStdString();
-        o.publishToken = parser.isSet("publish-token") ? parser.value("publish-token").toStdString()
-                                                       : randomToken();
+        o.viewPasscode = secrets->viewPasscode.value_or("");
+        o.metricsToken = secrets->metricsToken.value_or("");
+        *tokenGenerated = !secrets->publishToken;
+        o.publishToken = secrets->publishToken ? *secrets->publishToken : randomToken();
+        auto limits = originLimitsFrom(parser);
+        if (!limits) {
+            return makeError(limits.error());
+        }
+        o.limits = *limits;
         bool isNumber = false;
         o.dvrSeconds = parser.value("dvr").toDouble(&isNumber);
         if (!isNumber || o.dvrSeconds < 6) {
@@ -91,7 +127,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser) {
     return config;
 }
 
-void printOrigin(const app::OriginOptions& o, uint16_t port) {
+void printOrigin(const app::OriginOptions& o, uint16_t port, bool tokenGenerated) {
     const std::string base = "http://" + viewerHost(o.bindAddress) + ":" + std::to_string(port);
     std::string viewer = base + "/watch/" + o.channel;
     if (!o.viewPasscode.empty()) {
@@ -102,8 +138,11 @@ void printOrigin(const app::OriginOptions& o, uint16_t port) {
                 "%s/live/%s.isml/Manifest\n",
                 base.c_str(), o.channel.c_str(), base.c_str(), o.channel.c_str(), base.c_str(),
                 o.channel.c_str());
-    std::printf("publish into this origin: POST %s/live/<channel>.isml/Streams(<id>) with token %s\n",
-                base.c_str(), o.publishToken.c_str());
+    // A token the user gave is theirs to know; only a generated one is shown.
+    const std::string token =
+        tokenGenerated ? "token " + o.publishToken : "the token given with --publish-token";
+    std::printf("publish into this origin: POST %s/live/<channel>.isml/Streams(<id>) with %s\n",
+                base.c_str(), token.c_str());
     if (o.bindAddress == "127.0.0.1") {
         std::printf("(only this computer can watch; add --share to share on the LAN)\n");
     }
@@ -143,9 +182,11 @@ int runStream(const QStringList& args) {
         {"publish-token", "Publish token: sent to --publish targets whose URL has no "
                           "credentials, and required from encoders publishing into --origin "
                           "(default there: a random one, printed).", "TOKEN"},
+        {"metrics-token", "The origin's /metrics needs Authorization: Bearer TOKEN.", "TOKEN"},
         {"dvr", "Seconds of the live window the origin keeps (default 60).", "SECONDS", "60"},
         {"duration", "Stop after SECONDS (default: until Ctrl-C).", "SECONDS"},
     });
+    addOriginLimitOptions(parser);
     if (!parseOrExplain(parser, "stream", args)) {
         return parser.isSet("help") ? 0 : 2;
     }
@@ -158,7 +199,8 @@ int runStream(const QStringList& args) {
             return 2;
         }
     }
-    auto config = configFrom(parser);
+    bool tokenGenerated = false;
+    auto config = configFrom(parser, &tokenGenerated);
     if (!config) {
         return fail(config.error().toString());
     }
@@ -175,7 +217,7 @@ int runStream(const QStringList& args) {
         std::printf("publish: %s\n", target.c_str());
     }
     if (config->origin.enabled) {
-        printOrigin(config->origin, (*session)->originPort());
+        printOrigin(config->origin, (*session)->originPort(), tokenGenerated);
     }
     std::fflush(stdout);
 

@@ -115,12 +115,16 @@ Result<void> Session::addOrigin() {
     channel.partTarget = preset.partDuration();
     channel.dvrWindow = MediaTime::fromSeconds(o.dvrSeconds, kVideoTimescale);
     channel.availabilityStartMs = wallClockAnchorMs_;
+    channel.maxBytes = o.limits.maxDvrBytesPerChannel;
+    channel.maxSegmentsPerTrack = o.limits.maxSegmentsPerTrack;
     store_ = std::make_unique<publisher::origin::SegmentStore>(channel);
     publisher::origin::OriginConfig server;
     server.bindAddress = o.bindAddress;
     server.port = o.port;
     server.publishToken = o.publishToken;
     server.viewPasscode = o.viewPasscode;
+    server.metricsToken = o.metricsToken;
+    server.limits = o.limits;
     auto started = publisher::origin::OriginServer::start(server, *store_);
     if (!started) {
         return makeError(started.error().withContext("origin"));

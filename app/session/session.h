@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/session/source_spec.h"
+#include "publisher/origin/origin_limits.h"
 #include "core/clock.h"
 #include "encoder/ladder_pipeline.h"
 #include "publisher/sinks/sink_fanout.h"
@@ -36,7 +37,9 @@ struct OriginOptions {
     std::string channel = "live";
     std::string viewPasscode;  ///< empty: open to anyone who can reach the port
     std::string publishToken;  ///< for other encoders pushing into this origin
+    std::string metricsToken;  ///< Bearer token for /metrics (empty: see OriginConfig)
     double dvrSeconds = 60;
+    publisher::origin::OriginLimits limits;  ///< the same defaults as podium-origin
 };
 
 /// Everything a broadcast needs, assembled by a front end (CLI flags, GUI settings).

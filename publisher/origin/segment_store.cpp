@@ -29,6 +29,11 @@ std::shared_ptr<Channel> SegmentStore::find(const std::string& name) const {
     return it == channels_.end() ? nullptr : it->second;
 }
 
+std::size_t SegmentStore::channelCount() const {
+    std::lock_guard lock(mutex_);
+    return channels_.size();
+}
+
 std::vector<std::string> SegmentStore::channelNames() const {
     std::lock_guard lock(mutex_);
     std::vector<std::string> names;

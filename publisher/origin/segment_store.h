@@ -25,6 +25,7 @@ public:
     std::shared_ptr<Channel> recreate(const ChannelConfig& config);
     [[nodiscard]] std::shared_ptr<Channel> find(const std::string& name) const;
     [[nodiscard]] std::vector<std::string> channelNames() const;
+    [[nodiscard]] std::size_t channelCount() const;
     [[nodiscard]] const ChannelConfig& defaults() const { return defaults_; }
 
 private:

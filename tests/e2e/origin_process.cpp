@@ -30,7 +30,7 @@ bool OriginProcess::start(const QString& program, const QStringList& args, const
             break;
         }
     }
-    *error = output_ + QString::fromUtf8(process_.readAllStandardError());
+    *error = output_ + errorOutput();
     return false;
 }
 
@@ -55,6 +55,11 @@ int OriginProcess::interrupt(int timeoutMs) {
 QString OriginProcess::output() {
     output_ += QString::fromUtf8(process_.readAllStandardOutput());
     return output_;
+}
+
+QString OriginProcess::errorOutput() {
+    errorOutput_ += QString::fromUtf8(process_.readAllStandardError());
+    return errorOutput_;
 }
 
 int httpStatus(const QString& url, const QStringList& extraArgs) {

@@ -20,11 +20,15 @@ public:
     /// Sends SIGINT and waits for a clean exit; returns the exit code (-1 on timeout/crash).
     int interrupt(int timeoutMs = 30000);
     QString output();
+    /// What the process wrote to stderr so far (its log).
+    QString errorOutput();
+    [[nodiscard]] qint64 pid() const { return process_.processId(); }
 
 private:
     QProcess process_;
     QString base_;
     QString output_;
+    QString errorOutput_;
 };
 
 /// Waits until GET url answers 200 (deadline); false otherwise.

@@ -76,25 +76,31 @@ std::optional<std::string> decodeBase64(std::string_view text) {
     return out;
 }
 
-PublishAuth checkPublishToken(std::string_view authorization, std::string_view token) {
-    if (token.empty())
-        return PublishAuth::Allowed;
+std::optional<std::string> presentedToken(std::string_view authorization) {
     if (trim(authorization).empty())
-        return PublishAuth::Missing;
-    if (auto bearer = afterScheme(authorization, "bearer")) {
-        return constantTimeEquals(*bearer, token) ? PublishAuth::Allowed : PublishAuth::Wrong;
-    }
+        return std::nullopt;
+    if (auto bearer = afterScheme(authorization, "bearer"))
+        return std::string(*bearer);
     if (auto basic = afterScheme(authorization, "basic")) {
         auto decoded = decodeBase64(*basic);
         if (!decoded)
-            return PublishAuth::Wrong;
+            return std::string();
         const std::size_t colon = decoded->find(':');
         if (colon == std::string::npos)
-            return PublishAuth::Wrong;
-        const std::string_view password = std::string_view(*decoded).substr(colon + 1);
-        return constantTimeEquals(password, token) ? PublishAuth::Allowed : PublishAuth::Wrong;
+            return std::string();
+        return decoded->substr(colon + 1);
     }
-    return PublishAuth::Missing;  // an unknown scheme: ask for Basic
+    return std::nullopt;  // an unknown scheme: ask for Basic
+}
+
+PublishAuth checkPublishToken(std::string_view authorization, std::string_view token) {
+    if (token.empty())
+        return PublishAuth::Allowed;
+    const auto presented = presentedToken(authorization);
+    if (!presented)
+        return PublishAuth::Missing;
+    return !presented->empty() && constantTimeEquals(*presented, token) ? PublishAuth::Allowed
+                                                                        : PublishAuth::Wrong;
 }
 
 std::optional<std::string> cookieValue(std::string_view cookieHeader, std::string_view name) {

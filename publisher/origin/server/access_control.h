@@ -15,6 +15,11 @@ enum class PublishAuth {
     Wrong,    ///< credentials present but not the token → 403
 };
 
+/// The credential of an Authorization header: the Bearer token, or the password of Basic (any
+/// user name). nullopt when there is none (no header, another scheme); a malformed Basic value
+/// gives an empty string, which equals no token.
+[[nodiscard]] std::optional<std::string> presentedToken(std::string_view authorization);
+
 /// Checks `Authorization: Bearer <token>` or `Basic base64(user:token)` (any user name).
 /// An empty `token` means open ingest.
 [[nodiscard]] PublishAuth checkPublishToken(std::string_view authorization, std::string_view token);

@@ -3,9 +3,11 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include <limits>
 
 #include "core/log.h"
 #include "publisher/origin/server/access_control.h"
@@ -20,7 +22,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
-constexpr std::size_t kMaxGetBody = 1024 * 1024;  ///< a body on a GET is read and dropped
+constexpr auto kLinger = std::chrono::seconds(2);
+constexpr std::size_t kMaxLingerBytes = 256 * 1024;
 const char kLog[] = "origin";
 
 HttpMethod methodOf(http::verb verb) {
@@ -45,12 +48,14 @@ std::string headerText(const http::fields& fields, http::field name) {
 
 }  // namespace
 
-HttpConnection::HttpConnection(tcp::socket socket, std::shared_ptr<ServerShared> shared)
-    : stream_(std::move(socket)), shared_(std::move(shared)), waitTimer_(stream_.get_executor()) {
-    beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
-    if (!ec)
-        clientIp_ = peer.address().to_string();
+HttpConnection::HttpConnection(tcp::socket socket, std::string clientIp,
+                               std::shared_ptr<ServerShared> shared,
+                               asio::any_io_executor ingestExecutor)
+    : stream_(std::move(socket)),
+      shared_(std::move(shared)),
+      clientIp_(std::move(clientIp)),
+      waitTimer_(stream_.get_executor()),
+      ingestExecutor_(std::move(ingestExecutor)) {
     shared_->stats.connectionOpened();
 }
 
@@ -62,6 +67,7 @@ HttpConnection::~HttpConnection() {
     if (waitDeadline_)
         shared_->stats.waitEnded();
     shared_->stats.connectionClosed();
+    shared_->connections.release(clientIp_);
 }
 
 void HttpConnection::start() {
@@ -70,9 +76,13 @@ void HttpConnection::start() {
 
 void HttpConnection::readHeader() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(shared_->config.maxHeaderBytes));
-    parser_->body_limit(kMaxGetBody);
-    stream_.expires_after(std::chrono::seconds(shared_->config.idleTimeoutSeconds));
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->config.limits.maxHeaderBytes));
+    // No body limit: Beast would check it against Content-Length while reading the header,
+    // refusing a long ingest POST before we know what it is. Only ingest bodies are read (box
+    // and segment limits bound them); any other request with a body closes the connection.
+    // (Not boost::none: Boost 1.74 compares Content-Length > none as true and fails them all.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    stream_.expires_after(std::chrono::seconds(shared_->config.limits.idleTimeoutSeconds));
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onHeader(ec); });
@@ -123,8 +133,9 @@ void HttpConnection::answer(bool waitExpired) {
 
 void HttpConnection::park(const WaitForChange& wait) {
     if (!waitDeadline_) {
+        if (!shared_->stats.tryStartWait(shared_->config.limits.maxBlockingReloads))
+            return refuseWait();
         waitDeadline_ = std::chrono::steady_clock::now() + wait.maxWait;
-        shared_->stats.waitStarted();
     }
     parked_ = true;
     const uint64_t token = ++waitToken_;
@@ -167,7 +178,7 @@ void HttpConnection::onWaitTimer(uint64_t token, beast::error_code ec) {
     waiterId_ = 0;
     if (streamSegment_) {
         // The header is out: the only honest signal left is a truncated chunked body.
-        logWarning(kLog, "segment stream of " + request_.target + " did not complete in time");
+        logWarning(kLog, "segment stream of " + where() + " did not complete in time");
         return shutdown();
     }
     answer(true);
@@ -175,6 +186,8 @@ void HttpConnection::onWaitTimer(uint64_t token, beast::error_code ec) {
 
 void HttpConnection::startStream(StreamSegment stream) {
     endWait();
+    if (!shared_->stats.tryStartWait(shared_->config.limits.maxBlockingReloads))
+        return refuseWait();
     streamPartsSent_ = 0;
     streamHeader_.emplace();
     StreamHeader& res = *streamHeader_;
@@ -189,7 +202,6 @@ void HttpConnection::startStream(StreamSegment stream) {
     res.keep_alive(keepAlive_);
     // The whole stream is bounded like a blocking wait: a stalled encoder never pins the socket.
     waitDeadline_ = std::chrono::steady_clock::now() + stream.maxWait;
-    shared_->stats.waitStarted();
     streamSegment_ = std::move(stream);
     streamSerializer_.emplace(res);
     stream_.expires_after(kWriteTimeout);
@@ -227,14 +239,14 @@ void HttpConnection::writeStreamChunk(Bytes bytes) {
     streamChunk_ = std::move(bytes);
     shared_->stats.addBytesOut(streamChunk_->size());
     stream_.expires_after(kWriteTimeout);
-    asio::async_write(stream_,
-                      http::make_chunk(asio::const_buffer(streamChunk_->data(), streamChunk_->size())),
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                          self->streamChunk_.reset();
-                          if (ec)
-                              return self->shutdown();
-                          self->continueStream();
-                      });
+    asio::async_write(
+        stream_, http::make_chunk(asio::const_buffer(streamChunk_->data(), streamChunk_->size())),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->streamChunk_.reset();
+            if (ec)
+                return self->shutdown();
+            self->continueStream();
+        });
 }
 
 void HttpConnection::finishStream() {
@@ -262,6 +274,17 @@ void HttpConnection::endWait() {
     if (waitDeadline_)
         shared_->stats.waitEnded();
     waitDeadline_.reset();
+}
+
+void HttpConnection::refuseWait() {
+    shared_->stats.countRefused();
+    RateLimitedLog static refusals(kLog);
+    refusals.hit(LogLevel::Warning, "too many waiting requests (--max-blocking-reloads " +
+                                        std::to_string(shared_->config.limits.maxBlockingReloads) +
+                                        "): answered 503");
+    HttpReply reply = textReply(503, "too many waiting requests, try again\n");
+    reply.headers.emplace_back("Retry-After", "1");
+    send(std::move(reply));
 }
 
 void HttpConnection::send(HttpReply reply) {
@@ -300,8 +323,10 @@ void HttpConnection::send(HttpReply reply) {
 void HttpConnection::onWritten(beast::error_code ec, bool close) {
     response_.reset();
     reply_ = HttpReply{};
-    if (ec || close)
+    if (ec)
         return shutdown();
+    if (close)
+        return lingeringClose();
     readHeader();
 }
 
@@ -309,9 +334,34 @@ void HttpConnection::shutdown() {
     endWait();
     streamSegment_.reset();
     ingest_.reset();
+    ingestSlot_.reset();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
+}
+
+void HttpConnection::lingeringClose() {
+    // The client may still be sending (a refused ingest body): closing with unread bytes would
+    // reset the connection and could destroy the answer before the client reads it. Read and
+    // drop what comes for a little while, then close.
+    endWait();
+    streamSegment_.reset();
+    ingest_.reset();
+    ingestSlot_.reset();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kLinger);
+    lingerRead(0);
+}
+
+void HttpConnection::lingerRead(std::size_t drained) {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this(), drained](
+                                                       beast::error_code ec, std::size_t n) {
+        if (ec || drained + n > kMaxLingerBytes)
+            return self->stream_.close();
+        self->lingerRead(drained + n);
+    });
 }
 
 }  // namespace podium::publisher::origin

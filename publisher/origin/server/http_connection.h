@@ -5,15 +5,16 @@
 #include <memory>
 #include <optional>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/span_body.hpp>
 
 #include "publisher/origin/ingest/ingest_session.h"
@@ -31,7 +32,12 @@ namespace podium::publisher::origin {
 /// chunk by chunk into an IngestSession. Keep-alive until the client or an error closes.
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
 public:
-    HttpConnection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerShared> shared);
+    /// `socket` was admitted by the server's ConnectionLimiter for `clientIp`; the connection
+    /// releases its place when destroyed. Ingest bodies are fed to their session on
+    /// `ingestExecutor` (other threads than the connection's).
+    HttpConnection(boost::asio::ip::tcp::socket socket, std::string clientIp,
+                   std::shared_ptr<ServerShared> shared,
+                   boost::asio::any_io_executor ingestExecutor);
     ~HttpConnection();
 
     void start();
@@ -47,19 +53,26 @@ private:
     void onChannelChanged(uint64_t token);
     void onWaitTimer(uint64_t token, boost::beast::error_code ec);
     void endWait();
+    void refuseWait();
     void send(HttpReply reply);
     void startStream(StreamSegment stream);
     void continueStream();
     void writeStreamChunk(Bytes bytes);
     void finishStream();
     void onWritten(boost::beast::error_code ec, bool close);
-    void shutdown();
+    void shutdown();        ///< abrupt: an error or a truncated body
+    void lingeringClose();  ///< after a final answer: drain, then close
+    void lingerRead(std::size_t drained);
 
     // Ingest (POST .../Streams(id)).
     void startIngest(const IngestRoute& route);
+    void refuseIngest(HttpReply reply);
+    void startIngestWindow();
     void readIngestBody();
     void onIngestBody(boost::beast::error_code ec);
+    void onIngestFed(const Result<void>& fed);
     void failIngest(const Status& status);
+    [[nodiscard]] std::string where() const;  ///< "<path> from <ip>", for log lines
 
     boost::beast::tcp_stream stream_;
     std::shared_ptr<ServerShared> shared_;
@@ -76,11 +89,13 @@ private:
     uint64_t waiterId_ = 0;
     uint64_t waitToken_ = 0;  ///< bumps on every park; stale wake-ups compare it
     bool parked_ = false;
-    std::optional<std::chrono::steady_clock::time_point> waitDeadline_;
+    std::optional<std::chrono::steady_clock::time_point>
+        waitDeadline_;  ///< set: counted in the stats' waiting requests
 
     // An in-progress segment being streamed as chunks (LL-DASH).
     using StreamHeader = boost::beast::http::response<boost::beast::http::empty_body>;
-    using StreamSerializer = boost::beast::http::response_serializer<boost::beast::http::empty_body>;
+    using StreamSerializer =
+        boost::beast::http::response_serializer<boost::beast::http::empty_body>;
     std::optional<StreamSegment> streamSegment_;
     std::optional<StreamHeader> streamHeader_;
     std::optional<StreamSerializer> streamSerializer_;
@@ -91,8 +106,16 @@ private:
     std::optional<Response> response_;
     HttpReply reply_;
 
+    // An ingest body: the session, its place among the ingest connections, and the rate
+    // window (at least minIngestBytesPerSecond over every ingestBodyStallSeconds).
+    // While a feed runs on ingestExecutor_ nothing else of the connection runs (no read is
+    // pending), so the session and the body buffer are never used from two threads at once.
+    boost::asio::any_io_executor ingestExecutor_;
     std::unique_ptr<IngestSession> ingest_;
-    std::array<uint8_t, 64 * 1024> bodyBuffer_{};
+    CountedSlot ingestSlot_;
+    std::unique_ptr<std::array<uint8_t, 64 * 1024>> bodyBuffer_;  ///< ingest only
+    std::chrono::steady_clock::time_point ingestWindowStart_;
+    uint64_t ingestWindowBytes_ = 0;
 };
 
 }  // namespace podium::publisher::origin

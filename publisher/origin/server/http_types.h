@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -66,6 +67,17 @@ struct StreamSegment {
 };
 
 using Outcome = std::variant<HttpReply, WaitForChange, StreamSegment>;
+
+/// The path of a request target, safe for a log line: no query string (it may carry a viewer
+/// passcode or a token), at most 200 characters, printable ASCII only.
+inline std::string loggablePath(std::string_view target) {
+    std::string out(target.substr(0, target.find('?')).substr(0, 200));
+    for (char& c : out) {
+        if (c < 0x20 || c > 0x7e)
+            c = '?';
+    }
+    return out;
+}
 
 /// A small text reply ("404 not found\n").
 inline HttpReply textReply(int status, std::string text,

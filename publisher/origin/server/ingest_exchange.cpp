@@ -1,5 +1,6 @@
 // HttpConnection: the ingest POST (/live/<ch>.isml[/Events(e)]/Streams(id)), body streamed
 // chunk by chunk into an IngestSession as it arrives — never buffered whole.
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -18,50 +19,83 @@ const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 const char kLog[] = "origin";
 }  // namespace
 
+void HttpConnection::refuseIngest(HttpReply reply) {
+    // Whatever happens before the body is read, this connection cannot be reused.
+    keepAlive_ = false;
+    reply.closeConnection = true;
+    send(std::move(reply));
+}
+
 void HttpConnection::startIngest(const IngestRoute& route) {
     const auto& req = parser_->get();
-    // Whatever happens before the body is read, this connection cannot be reused.
-    auto refuse = [this](HttpReply reply) {
-        keepAlive_ = false;
-        reply.closeConnection = true;
-        send(std::move(reply));
-    };
+    const OriginLimits& limits = shared_->config.limits;
     if (!shared_->config.acceptIngest)
-        return refuse(textReply(403, "ingest is disabled\n"));
-    switch (checkPublishToken(request_.authorization, shared_->config.publishToken)) {
+        return refuseIngest(textReply(403, "ingest is disabled\n"));
+    switch (checkPublisher(shared_->config.publishTokens, shared_->config.publishToken,
+                           route.channel, request_.authorization)) {
         case PublishAuth::Allowed:
             break;
         case PublishAuth::Missing: {
             HttpReply reply = textReply(401, "publish token required\n");
             reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"podium\"");
-            return refuse(std::move(reply));
+            return refuseIngest(std::move(reply));
         }
         case PublishAuth::Wrong:
-            return refuse(textReply(403, "wrong publish token\n"));
+            return refuseIngest(textReply(403, "wrong publish token\n"));
+    }
+    ingestSlot_ = CountedSlot::tryTake(shared_->ingestConnections, limits.maxIngestConnections);
+    if (!ingestSlot_) {
+        shared_->stats.countRefused();
+        RateLimitedLog static full(kLog);
+        full.hit(LogLevel::Warning, "ingest " + where() +
+                                        " refused: " + std::to_string(limits.maxIngestConnections) +
+                                        " ingest connections open (--max-ingest-connections)");
+        HttpReply reply = textReply(503, "too many ingest connections, try again\n");
+        reply.headers.emplace_back("Retry-After", "5");
+        return refuseIngest(std::move(reply));
+    }
+    if (!shared_->store.find(route.channel) &&
+        shared_->store.channelCount() >= static_cast<std::size_t>(limits.maxChannels)) {
+        shared_->stats.countRefused();
+        RateLimitedLog static full(kLog);
+        full.hit(LogLevel::Warning, "ingest " + where() + " refused: the origin holds " +
+                                        std::to_string(limits.maxChannels) +
+                                        " channels (--max-channels)");
+        return refuseIngest(textReply(503, "too many channels on this origin\n"));
     }
     ingest_ = std::make_unique<IngestSession>(shared_->store, route.channel, route.streamId,
                                               &shared_->ingestRegistry);
-    parser_->body_limit(boost::none);  // a live ingest body has no end in sight
+    bodyBuffer_ = std::make_unique<std::array<uint8_t, 64 * 1024>>();
     if (parser_->is_done())
         return onIngestBody({});  // an empty probe POST
     const auto expect = req.find(http::field::expect);
     if (expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
-        stream_.expires_after(std::chrono::seconds(shared_->config.idleTimeoutSeconds));
+        stream_.expires_after(std::chrono::seconds(limits.idleTimeoutSeconds));
         return asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                      if (ec)
                                          return self->shutdown();
+                                     self->startIngestWindow();
                                      self->readIngestBody();
                                  });
     }
+    startIngestWindow();
     readIngestBody();
+}
+
+void HttpConnection::startIngestWindow() {
+    // The deadline is not pushed back by every read (a body dripping a byte at a time would
+    // stay open forever): the window ends at a fixed time unless enough bytes came in it.
+    const OriginLimits& limits = shared_->config.limits;
+    ingestWindowStart_ = std::chrono::steady_clock::now();
+    ingestWindowBytes_ = 0;
+    stream_.expires_at(ingestWindowStart_ + std::chrono::seconds(limits.ingestBodyStallSeconds));
 }
 
 void HttpConnection::readIngestBody() {
     auto& body = parser_->get().body();
-    body.data = bodyBuffer_.data();
-    body.size = bodyBuffer_.size();
-    stream_.expires_after(std::chrono::seconds(shared_->config.idleTimeoutSeconds));
+    body.data = bodyBuffer_->data();
+    body.size = bodyBuffer_->size();
     // read_some: hand over whatever arrived (a live body trickles in; never wait for a full
     // buffer before feeding the session).
     http::async_read_some(
@@ -72,37 +106,65 @@ void HttpConnection::readIngestBody() {
 void HttpConnection::onIngestBody(beast::error_code ec) {
     if (ec == http::error::need_buffer)
         ec = {};
-    if (ec) {
-        // The encoder went away mid-body (reset, timeout): its stored fragments stay; a
-        // reconnect continues the stream.
-        logInfo(kLog, "ingest " + request_.target + " from " + clientIp_ +
-                          " ended without a complete body: " + ec.message());
+    const OriginLimits& limits = shared_->config.limits;
+    if (ec == beast::error::timeout) {
+        RateLimitedLog static slow(kLog);
+        slow.hit(LogLevel::Warning,
+                 "ingest " + where() + " closed: " + std::to_string(ingestWindowBytes_) +
+                     " bytes in " + std::to_string(limits.ingestBodyStallSeconds) +
+                     " s, below --min-ingest-rate " +
+                     std::to_string(limits.minIngestBytesPerSecond) + " B/s");
         return shutdown();
     }
-    if (parser_->get().body().data != nullptr) {
-        const std::size_t n = bodyBuffer_.size() - parser_->get().body().size;
-        if (n > 0) {
-            if (auto fed = ingest_->feed({bodyBuffer_.data(), n}); !fed) {
-                return failIngest(fed.error());
-            }
-        }
+    if (ec) {
+        // The encoder went away mid-body (reset): its stored fragments stay; a reconnect
+        // continues the stream.
+        logInfo(kLog, "ingest " + where() + " ended without a complete body: " + ec.message());
+        return shutdown();
     }
+    const std::size_t n = parser_->get().body().data != nullptr
+                              ? bodyBuffer_->size() - parser_->get().body().size
+                              : 0;
+    if (n == 0)
+        return onIngestFed(ok());
+    ingestWindowBytes_ += n;
+    // Parse and store off the viewers' threads; come back to this connection's strand after.
+    asio::post(ingestExecutor_, [self = shared_from_this(), n] {
+        Result<void> fed = self->ingest_->feed({self->bodyBuffer_->data(), n});
+        asio::post(self->stream_.get_executor(),
+                   [self, fed = std::move(fed)] { self->onIngestFed(fed); });
+    });
+}
+
+void HttpConnection::onIngestFed(const Result<void>& fed) {
+    if (!fed)
+        return failIngest(fed.error());
+    const OriginLimits& limits = shared_->config.limits;
+    const uint64_t windowQuota =
+        uint64_t(limits.minIngestBytesPerSecond) * uint64_t(limits.ingestBodyStallSeconds);
+    if (ingestWindowBytes_ >= windowQuota)
+        startIngestWindow();
     if (!parser_->is_done())
         return readIngestBody();
     if (auto finished = ingest_->finish(); !finished)
         return failIngest(finished.error());
     ingest_.reset();
+    ingestSlot_.reset();
+    bodyBuffer_.reset();
     send(textReply(200, "ok\n"));
 }
 
 void HttpConnection::failIngest(const Status& status) {
-    const Status where = status.withContext("ingest " + request_.target + " from " + clientIp_);
-    logWarning(kLog, where.toString());
+    logWarning(kLog, status.withContext("ingest " + where()).toString());
     ingest_.reset();
-    keepAlive_ = false;
+    ingestSlot_.reset();
     HttpReply reply = textReply(httpStatusFor(status.code()), status.toString() + "\n");
-    reply.closeConnection = true;
-    send(std::move(reply));
+    refuseIngest(std::move(reply));
+}
+
+std::string HttpConnection::where() const {
+    // The path only: a query string may carry a passcode or a token.
+    return loggablePath(request_.target) + " from " + clientIp_;
 }
 
 }  // namespace podium::publisher::origin

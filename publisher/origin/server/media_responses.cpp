@@ -51,6 +51,20 @@ int64_t nextSequence(const TrackView& track) {
     return track.segments.empty() ? -1 : track.segments.back().sequence + 1;
 }
 
+/// The channel a media route names.
+const std::string& channelOf(const Route& route) {
+    static const std::string kNone;
+    return std::visit(
+        [](const auto& r) -> const std::string& {
+            if constexpr (requires { r.channel; }) {
+                return r.channel;
+            } else {
+                return kNone;
+            }
+        },
+        route);
+}
+
 /// What a media URL names, from one snapshot of its channel.
 struct Target {
     std::shared_ptr<Channel> channel;
@@ -89,6 +103,9 @@ Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
     if (!viewerAllowed(config_.viewPasscode, query.code, request.cookie)) {
         return textReply(403, "viewer passcode required\n");
     }
+    // A viewer counts once its channel exists: made-up channels cost nothing to remember.
+    if (!store_.find(channelOf(route)))
+        return textReply(404, "no such channel\n");
     stats_.sawViewer(request.clientIp, request.userAgent, unixNowMs());
     if (auto* r = std::get_if<MultivariantRoute>(&route))
         return multivariant(*r);

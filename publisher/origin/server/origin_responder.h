@@ -37,12 +37,12 @@ private:
     [[nodiscard]] std::string playlistCacheControl(const ChannelView& view) const;
 
     // site_responses.cpp
-    HttpReply landing() const;
+    HttpReply landing(const RouteQuery& q, const HttpRequest& request) const;
     HttpReply apiChannels() const;
     HttpReply watch(const WatchRoute& r, const RouteQuery& q, const HttpRequest& request) const;
     HttpReply asset(const AssetRoute& r) const;
     HttpReply time() const;
-    HttpReply metricsText() const;
+    HttpReply metrics(const RouteQuery& q, const HttpRequest& request) const;
 
     SegmentStore& store_;
     const OriginConfig& config_;

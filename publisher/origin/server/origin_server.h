@@ -5,8 +5,10 @@
 #include <string>
 
 #include "core/status.h"
+#include "publisher/origin/origin_limits.h"
 #include "publisher/origin/segment_store.h"
 #include "publisher/origin/server/origin_stats.h"
+#include "publisher/origin/server/publish_tokens.h"
 
 namespace podium::publisher::origin {
 
@@ -14,12 +16,15 @@ struct OriginConfig {
     std::string bindAddress = "127.0.0.1";
     uint16_t port = 0;            ///< 0 = any free port (read it back with OriginServer::port())
     int threads = 2;              ///< I/O threads running every connection
-    std::string publishToken;     ///< ingest credentials; empty = open ingest (local tests)
-    std::string viewPasscode;     ///< viewer passcode for pages and media; empty = open
+    std::string publishToken;     ///< ingest credentials for every channel (--publish-token)
+    PublishTokens publishTokens;  ///< per-channel ones (--publish-token-file); with neither,
+                                  ///< ingest is open (in-process tests, loopback)
+    std::string viewPasscode;     ///< viewer passcode for pages, the channel list and media
+    std::string metricsToken;     ///< Bearer token for /metrics; empty: open, or the viewer
+                                  ///< passcode when there is one
     bool acceptIngest = true;     ///< false: POST ingest answers 403
     int smoothLookahead = 2;      ///< LookAheadFragmentCount of the Smooth output
-    int idleTimeoutSeconds = 60;  ///< a connection with no complete request for this long closes
-    int maxHeaderBytes = 16 * 1024;
+    OriginLimits limits;          ///< connections, headers, ingest, viewers, reloads
 };
 
 /// The origin's HTTP server (Boost.Beast/Asio): serves the channels of a SegmentStore as HLS /

@@ -1,5 +1,6 @@
 #include "publisher/origin/server/origin_stats.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -43,13 +44,18 @@ void OriginStats::countRequest(const char* kind) {
     }
 }
 
+bool OriginStats::tryStartWait(int max) {
+    uint64_t now = waiting_.load(std::memory_order_relaxed);
+    do {
+        if (now >= static_cast<uint64_t>(std::max(max, 0)))
+            return false;
+    } while (!waiting_.compare_exchange_weak(now, now + 1, std::memory_order_relaxed));
+    return true;
+}
+
 void OriginStats::sawViewer(const std::string& clientIp, const std::string& userAgent,
                             int64_t nowMs) {
-    std::lock_guard lock(viewersMutex_);
-    viewers_[clientIp + '\n' + userAgent] = nowMs;
-    if (viewers_.size() > 4096) {  // bound the table: forget the ones out of the window
-        std::erase_if(viewers_, [&](const auto& e) { return nowMs - e.second > kViewerWindowMs; });
-    }
+    viewers_.saw(clientIp, userAgent, nowMs);
 }
 
 OriginMetrics OriginStats::snapshot(int64_t nowMs) const {
@@ -62,9 +68,10 @@ OriginMetrics OriginStats::snapshot(int64_t nowMs) const {
     m.bytesOut = bytesOut_.load(std::memory_order_relaxed);
     m.openConnections = connections_.load(std::memory_order_relaxed);
     m.waitingRequests = waiting_.load(std::memory_order_relaxed);
-    std::lock_guard lock(viewersMutex_);
-    std::erase_if(viewers_, [&](const auto& e) { return nowMs - e.second > kViewerWindowMs; });
-    m.viewers = static_cast<int>(viewers_.size());
+    m.refused = refused_.load(std::memory_order_relaxed);
+    m.acceptErrors = acceptErrors_.load(std::memory_order_relaxed);
+    m.viewers = viewers_.countSince(nowMs - kViewerWindowMs);
+    m.viewerEntries = viewers_.size();
     return m;
 }
 
@@ -87,7 +94,13 @@ std::string OriginStats::renderPrometheus(const SegmentStore& store, int64_t now
         << "podium_origin_connections " << m.openConnections << '\n'
         << "# HELP podium_origin_waiting_requests Requests parked on a blocking reload.\n"
         << "# TYPE podium_origin_waiting_requests gauge\n"
-        << "podium_origin_waiting_requests " << m.waitingRequests << '\n';
+        << "podium_origin_waiting_requests " << m.waitingRequests << '\n'
+        << "# HELP podium_origin_refused_total Connections and requests refused by a limit.\n"
+        << "# TYPE podium_origin_refused_total counter\n"
+        << "podium_origin_refused_total " << m.refused << '\n'
+        << "# HELP podium_origin_accept_errors_total Failed accepts (out of descriptors).\n"
+        << "# TYPE podium_origin_accept_errors_total counter\n"
+        << "podium_origin_accept_errors_total " << m.acceptErrors << '\n';
     std::ostringstream bytesIn;
     std::ostringstream age;
     for (const std::string& name : store.channelNames()) {

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
 #include "publisher/origin/ingest/ingest_registry.h"
 #include "publisher/origin/segment_store.h"
+#include "publisher/origin/server/connection_limiter.h"
 #include "publisher/origin/server/origin_responder.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/origin/server/origin_stats.h"
@@ -22,7 +24,11 @@ struct PostGate {
 /// outlives the last of them. No Beast/Asio state in here.
 struct ServerShared {
     ServerShared(OriginConfig c, SegmentStore& s)
-        : config(std::move(c)), store(s), responder(store, config, stats) {}
+        : config(std::move(c)),
+          store(s),
+          stats(config.limits.maxViewerEntries),
+          responder(store, config, stats),
+          connections(config.limits.maxConnections, config.limits.maxConnectionsPerClient) {}
 
     const OriginConfig config;
     SegmentStore& store;
@@ -30,6 +36,9 @@ struct ServerShared {
     IngestRegistry ingestRegistry;
     OriginResponder responder;
     std::shared_ptr<PostGate> gate = std::make_shared<PostGate>();
+    ConnectionLimiter connections;          ///< admitted connections (total, per client)
+    std::atomic<int> ingestConnections{0};  ///< ingest POSTs being read (CountedSlot)
+    std::atomic<int> refusing{0};           ///< RefusedConnections answering now
 };
 
 }  // namespace podium::publisher::origin

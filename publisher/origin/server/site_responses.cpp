@@ -29,18 +29,36 @@ HttpReply assetReply(std::string_view name, std::string cacheControl) {
     return reply;
 }
 
-std::string passcodeForm(const std::string& channel, bool wrong) {
-    // The channel name is [A-Za-z0-9_-] (router), safe to embed as is.
+/// The passcode page of `title`: a channel name ([A-Za-z0-9_-], router) or "Channels", safe to
+/// embed as is.
+std::string passcodeForm(const std::string& title, bool wrong) {
     return "<!doctype html><html><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
            "<title>Podium - " +
-           channel +
+           title +
            "</title></head>"
            "<body style=\"font-family:sans-serif;max-width:24em;margin:3em auto\">"
            "<h1>" +
-           channel + "</h1>" + (wrong ? "<p role=\"alert\">Wrong passcode.</p>" : "") +
+           title + "</h1>" + (wrong ? "<p role=\"alert\">Wrong passcode.</p>" : "") +
            "<form method=\"get\"><label>Passcode <input name=\"code\" type=\"password\" "
            "autofocus></label> <button>Watch</button></form></body></html>";
+}
+
+/// A page behind the viewer passcode: the form without the right code; with it, `page` plus
+/// the cookie that lets the page's own requests (playlists, /api/channels) through.
+HttpReply passcodePage(const std::string& passcode, const std::string& title, const RouteQuery& q,
+                       const HttpRequest& request, HttpReply page) {
+    if (passcode.empty())
+        return page;
+    if (!viewerAllowed(passcode, q.code, request.cookie))
+        return textReply(200, passcodeForm(title, q.code.has_value()), "text/html; charset=utf-8");
+    if (q.code && page.status == 200) {
+        page.headers.emplace_back("Set-Cookie", std::string(kViewCookie) + "=" +
+                                                    cookieEncode(*q.code) +
+                                                    "; Path=/; HttpOnly; SameSite=Lax");
+        page.cacheControl = "no-store";
+    }
+    return page;
 }
 
 }  // namespace
@@ -91,9 +109,12 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
     if (isMediaRoute(route))
         return media(request, route, target.query, waitExpired);
     if (std::holds_alternative<LandingRoute>(route))
-        return landing();
-    if (std::holds_alternative<ApiChannelsRoute>(route))
+        return landing(target.query, request);
+    if (std::holds_alternative<ApiChannelsRoute>(route)) {
+        if (!viewerAllowed(config_.viewPasscode, target.query.code, request.cookie))
+            return textReply(403, "viewer passcode required\n");
         return apiChannels();
+    }
     if (auto* r = std::get_if<WatchRoute>(&route))
         return watch(*r, target.query, request);
     if (auto* r = std::get_if<AssetRoute>(&route))
@@ -103,7 +124,7 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
     if (std::holds_alternative<HealthRoute>(route))
         return textReply(200, "ok\n");
     if (std::holds_alternative<MetricsRoute>(route))
-        return metricsText();
+        return metrics(target.query, request);
     if (std::holds_alternative<IngestRoute>(route)) {
         HttpReply reply = textReply(405, "ingest takes POST\n");
         reply.headers.emplace_back("Allow", "POST, OPTIONS");
@@ -112,8 +133,10 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
     return textReply(404, "not found\n");
 }
 
-HttpReply OriginResponder::landing() const {
-    return assetReply("index.html", "no-cache");
+HttpReply OriginResponder::landing(const RouteQuery& q, const HttpRequest& request) const {
+    // The landing page lists the channels: with a passcode, only for those who have it.
+    return passcodePage(config_.viewPasscode, "Channels", q, request,
+                        assetReply("index.html", "no-cache"));
 }
 
 HttpReply OriginResponder::apiChannels() const {
@@ -151,20 +174,8 @@ HttpReply OriginResponder::apiChannels() const {
 
 HttpReply OriginResponder::watch(const WatchRoute& r, const RouteQuery& q,
                                  const HttpRequest& request) const {
-    const std::string& passcode = config_.viewPasscode;
-    if (!passcode.empty() && !viewerAllowed(passcode, q.code, request.cookie)) {
-        HttpReply form =
-            textReply(200, passcodeForm(r.channel, q.code.has_value()), "text/html; charset=utf-8");
-        return form;
-    }
-    HttpReply reply = assetReply("player.html", "no-cache");
-    if (!passcode.empty() && q.code && reply.status == 200) {
-        reply.headers.emplace_back("Set-Cookie", std::string(kViewCookie) + "=" +
-                                                     cookieEncode(*q.code) +
-                                                     "; Path=/; HttpOnly; SameSite=Lax");
-        reply.cacheControl = "no-store";
-    }
-    return reply;
+    return passcodePage(config_.viewPasscode, r.channel, q, request,
+                        assetReply("player.html", "no-cache"));
 }
 
 HttpReply OriginResponder::asset(const AssetRoute& r) const {
@@ -184,7 +195,24 @@ HttpReply OriginResponder::time() const {
     return textReply(200, full, "text/plain; charset=utf-8");
 }
 
-HttpReply OriginResponder::metricsText() const {
+HttpReply OriginResponder::metrics(const RouteQuery& q, const HttpRequest& request) const {
+    // /metrics names every channel. Its own token when configured (Prometheus sends it as
+    // Bearer); otherwise, with a viewer passcode, the passcode.
+    if (!config_.metricsToken.empty()) {
+        switch (checkPublishToken(request.authorization, config_.metricsToken)) {
+            case PublishAuth::Allowed:
+                break;
+            case PublishAuth::Missing: {
+                HttpReply reply = textReply(401, "metrics token required\n");
+                reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"podium\"");
+                return reply;
+            }
+            case PublishAuth::Wrong:
+                return textReply(403, "wrong metrics token\n");
+        }
+    } else if (!viewerAllowed(config_.viewPasscode, q.code, request.cookie)) {
+        return textReply(403, "viewer passcode required\n");
+    }
     return textReply(200, stats_.renderPrometheus(store_, unixNowMs()),
                      "text/plain; version=0.0.4; charset=utf-8");
 }

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -30,9 +32,15 @@ struct HttpResult {
 
 class TestClient {
 public:
-    explicit TestClient(uint16_t port, int timeoutSeconds = 20) : socket_(ioc_) {
+    /// `fromAddress`: a local address to connect from ("127.0.0.2": another client on loopback).
+    explicit TestClient(uint16_t port, int timeoutSeconds = 20, const std::string& fromAddress = {})
+        : socket_(ioc_) {
         namespace asio = boost::asio;
         boost::system::error_code ec;
+        if (!fromAddress.empty()) {
+            socket_.open(asio::ip::tcp::v4(), ec);
+            socket_.bind({asio::ip::make_address(fromAddress), 0}, ec);
+        }
         socket_.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
         connected_ = !ec;
         timeval tv{timeoutSeconds, 0};
@@ -40,6 +48,8 @@ public:
     }
 
     [[nodiscard]] bool connected() const { return connected_; }
+    /// The socket, for a test that writes from another thread while this one reads.
+    [[nodiscard]] int nativeHandle() { return socket_.native_handle(); }
 
     /// Writes one request without waiting for the answer.
     bool send(const std::string& method, const std::string& target,
@@ -61,6 +71,40 @@ public:
         boost::system::error_code ec;
         http::write(socket_, req, ec);
         return !ec;
+    }
+
+    /// Writes raw bytes (a hand-made request, a chunk, a drip); the next receive() reads the
+    /// answer as to a POST.
+    bool sendRaw(const std::string& bytes) {
+        lastMethod_ = "POST";
+        boost::system::error_code ec;
+        boost::asio::write(socket_, boost::asio::buffer(bytes), ec);
+        return !ec;
+    }
+
+    /// A chunked POST of `body` in one chunk, then the last chunk.
+    HttpResult postChunked(const std::string& target, const std::string& body,
+                           const std::map<std::string, std::string>& headers = {}) {
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx", body.size());
+        std::string head = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        for (const auto& [k, v] : headers)
+            head += k + ": " + v + "\r\n";
+        head += "Transfer-Encoding: chunked\r\n\r\n" + std::string(size) + "\r\n";
+        if (!sendRaw(head + body + "\r\n0\r\n\r\n"))
+            return HttpResult{0, {}, {}, "write failed"};
+        return receive();
+    }
+
+    /// True once the server closed the connection (EOF or reset) within the receive timeout.
+    bool closedByPeer() {
+        char byte = 0;
+        boost::system::error_code ec;
+        for (;;) {
+            socket_.read_some(boost::asio::buffer(&byte, 1), ec);
+            if (ec)
+                return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
+        }
     }
 
     /// Reads the answer to the oldest unanswered request.

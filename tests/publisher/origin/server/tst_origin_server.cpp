@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include "origin_fixtures.h"
 #include "origin_test_client.h"
 #include "publisher/mp4/init_segment.h"
 #include "publisher/mp4/media_segment.h"
@@ -13,131 +14,7 @@
 using namespace podium;
 using namespace podium::publisher;
 using namespace podium::publisher::origin;
-using origin::test::HttpResult;
-using origin::test::TestClient;
-
-namespace {
-
-constexpr int kPartsPerSegment = 4;
-constexpr int kFramesPerPart = 15;  // 0.5 s at 30 fps
-constexpr uint32_t kFrameTicks = 3000;
-
-TrackInfo videoTrack() {
-    TrackInfo t;
-    t.trackIndex = 0;
-    t.id = "720p";
-    t.kind = TrackKind::Video;
-    t.timescale = 90000;
-    t.codecString = "avc1.64001f";
-    t.bitrateBps = 2500000;
-    t.maxBitrateBps = 3000000;
-    t.width = 1280;
-    t.height = 720;
-    t.fpsNum = 30;
-    t.fpsDen = 1;
-    // avcC: High@3.1, one SPS and one PPS (short but well-formed).
-    t.avcDecoderConfig = {0x01, 0x64, 0x00, 0x1f, 0xff, 0xe1, 0x00, 0x04, 0x67, 0x64,
-                          0x00, 0x1f, 0x01, 0x00, 0x04, 0x68, 0xee, 0x3c, 0x80};
-    return t;
-}
-
-/// Feeds one video track of a channel part by part, as the in-process packager would.
-class SyntheticFeed {
-public:
-    explicit SyntheticFeed(std::shared_ptr<Channel> channel) : channel_(std::move(channel)) {
-        const TrackInfo track = videoTrack();
-        channel_->setTracks({track});
-        auto init = std::make_shared<InitSegment>();
-        init->track = track;
-        init->bytes = mp4::buildInitSegment(track);
-        channel_->setInit(init);
-    }
-
-    /// Adds the next part (completing its segment after kPartsPerSegment parts).
-    void addPart() {
-        const int64_t frame0 = (sequence_ * kPartsPerSegment + partIndex_) * kFramesPerPart;
-        std::vector<std::vector<uint8_t>> payloads;
-        std::vector<mp4::Sample> samples;
-        for (int i = 0; i < kFramesPerPart; ++i) {
-            payloads.push_back({0, 0, 0, 2, uint8_t(i == 0 ? 0x65 : 0x41), uint8_t(frame0 + i)});
-        }
-        for (int i = 0; i < kFramesPerPart; ++i) {
-            samples.push_back({kFrameTicks, partIndex_ == 0 && i == 0, 0, payloads[i]});
-        }
-        mp4::ChunkConfig config;
-        config.sequenceNumber = uint32_t(sequence_ * kPartsPerSegment + partIndex_ + 1);
-        config.baseDecodeTime = uint64_t(frame0) * kFrameTicks;
-        if (partIndex_ == 0)
-            config.stypBrands = mp4::segmentStypBrands();
-        auto chunk = std::make_shared<Chunk>();
-        chunk->trackIndex = 0;
-        chunk->segmentNumber = sequence_;
-        chunk->partIndex = partIndex_;
-        chunk->start = MediaTime{frame0 * kFrameTicks, 90000};
-        chunk->duration = MediaTime{int64_t(kFramesPerPart) * kFrameTicks, 90000};
-        chunk->isIndependent = partIndex_ == 0;
-        chunk->bytes = mp4::buildChunk(config, samples);
-        segmentBytes_.insert(segmentBytes_.end(), chunk->bytes.begin(), chunk->bytes.end());
-        parts_.push_back({segmentBytes_.size() - chunk->bytes.size(), chunk->bytes.size(),
-                          chunk->duration, chunk->isIndependent});
-        lastPartBytes_ = chunk->bytes;
-        channel_->addChunk(chunk);
-        if (++partIndex_ == kPartsPerSegment)
-            completeSegment();
-    }
-
-    void addSegment() {
-        for (int i = 0; i < kPartsPerSegment; ++i)
-            addPart();
-    }
-
-    [[nodiscard]] int64_t nextSequence() const { return sequence_; }
-    [[nodiscard]] int nextPart() const { return partIndex_; }
-    [[nodiscard]] const std::vector<uint8_t>& lastPartBytes() const { return lastPartBytes_; }
-    [[nodiscard]] const std::vector<uint8_t>& lastSegmentBytes() const { return lastSegment_; }
-
-private:
-    void completeSegment() {
-        auto segment = std::make_shared<Segment>();
-        segment->trackIndex = 0;
-        segment->number = sequence_;
-        segment->start =
-            MediaTime{sequence_ * kPartsPerSegment * kFramesPerPart * kFrameTicks, 90000};
-        segment->duration =
-            MediaTime{int64_t(kPartsPerSegment) * kFramesPerPart * kFrameTicks, 90000};
-        segment->bytes = segmentBytes_;
-        segment->parts = parts_;
-        lastSegment_ = segmentBytes_;
-        channel_->addSegment(segment);
-        segmentBytes_.clear();
-        parts_.clear();
-        partIndex_ = 0;
-        ++sequence_;
-    }
-
-    std::shared_ptr<Channel> channel_;
-    int64_t sequence_ = 0;
-    int partIndex_ = 0;
-    std::vector<uint8_t> segmentBytes_;
-    std::vector<PartInfo> parts_;
-    std::vector<uint8_t> lastPartBytes_;
-    std::vector<uint8_t> lastSegment_;
-};
-
-ChannelConfig channelConfig(const std::string& name) {
-    ChannelConfig c;
-    c.name = name;
-    c.segmentTarget = MediaTime{180000, 90000};
-    c.partTarget = MediaTime{45000, 90000};
-    c.availabilityStartMs = 1700000000000;
-    return c;
-}
-
-std::string text(const std::vector<uint8_t>& bytes) {
-    return {bytes.begin(), bytes.end()};
-}
-
-}  // namespace
+using namespace podium::publisher::origin::test;
 
 class TstOriginServer : public QObject {
     Q_OBJECT
@@ -408,7 +285,8 @@ void TstOriginServer::passcode() {
     QCOMPARE(client.get("/live/ug/720p/seg_0.m4s", {{"Cookie", pair}}).status, 200);
     QCOMPARE(client.get("/live/ug/720p/seg_0.m4s", {{"Cookie", "podium_view=x"}}).status, 403);
     QCOMPARE(client.get("/healthz").status, 200);
-    QCOMPARE(client.get("/metrics").status, 200);
+    QCOMPARE(client.get("/metrics").status, 403);  // it names the channel (tst_origin_security)
+    QCOMPARE(client.get("/metrics", {{"Cookie", pair}}).status, 200);
 }
 
 void TstOriginServer::keepAliveHundredRequests() {
