@@ -164,7 +164,10 @@ int main(int argc, char** argv) {
     std::printf("watch: %s/watch/<channel>   channels: %s/\n", base.c_str(), base.c_str());
     std::vector<std::unique_ptr<publisher::relay::PullClient>> pulls;
     for (const QString& spec : parser.values("pull-from")) {
-        auto pull = publisher::relay::PullClient::start(store, spec.toStdString());
+        publisher::relay::PullOptions pullOptions;
+        pullOptions.maxBodyBytes = limits->maxPullBodyBytes;
+        pullOptions.maxTracks = static_cast<size_t>(limits->maxTracksPerChannel);
+        auto pull = publisher::relay::PullClient::start(store, spec.toStdString(), pullOptions);
         if (!pull) {
             return cli::fail(pull.error().toString());
         }

@@ -64,7 +64,7 @@ void HttpConnection::startIngest(const IngestRoute& route) {
         return refuseIngest(textReply(503, "too many channels on this origin\n"));
     }
     ingest_ = std::make_unique<IngestSession>(shared_->store, route.channel, route.streamId,
-                                              &shared_->ingestRegistry);
+                                              &shared_->ingestRegistry, limits);
     bodyBuffer_ = std::make_unique<std::array<uint8_t, 64 * 1024>>();
     if (parser_->is_done())
         return onIngestBody({});  // an empty probe POST
