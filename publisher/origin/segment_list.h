@@ -107,6 +107,14 @@ public:
 
     SegmentList() = default;
     explicit SegmentList(std::shared_ptr<const Items> items) : items_(std::move(items)) {}
+    /// A list holding copies of `segments` (tests and one-off views; writers share pointers).
+    [[nodiscard]] static SegmentList of(std::vector<StoredSegment> segments) {
+        auto items = std::make_shared<Items>();
+        for (auto& s : segments) {
+            items->push_back(std::make_shared<const StoredSegment>(std::move(s)));
+        }
+        return SegmentList(std::move(items));
+    }
 
     [[nodiscard]] std::size_t size() const { return items_ ? items_->size() : 0; }
     [[nodiscard]] bool empty() const { return size() == 0; }

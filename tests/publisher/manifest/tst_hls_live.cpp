@@ -445,7 +445,7 @@ void TstHlsLive::irregularPartsDoNotShrinkThePartLimit() {
     origin::StoredSegment open;
     open.sequence = 11;
     open.parts.assign(8, part(0.25));
-    track.segments = {complete, open};
+    track.segments = origin::SegmentList::of({complete, open});
     const auto target = MediaTime::fromSeconds(2, 90000);
     QCOMPARE(manifest::decideBlocking(track, false, 11, 8, target), BlockDecision::Wait);
     QCOMPARE(manifest::decideBlocking(track, false, 11, 40, target), BlockDecision::BadRequest);
