@@ -8,7 +8,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build/asan"
 jobs="${PODIUM_JOBS:-$(nproc)}"
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
-  (cd "$root" && cmake --preset asan >/dev/null)
+  launcher=()
+  if command -v ccache >/dev/null; then  # optional: fast rebuilds in fresh checkouts
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  (cd "$root" && cmake --preset asan "${launcher[@]}" >/dev/null)
 fi
 cmake --build "$build" -j "$jobs"
 cd "$build"

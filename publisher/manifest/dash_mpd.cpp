@@ -86,18 +86,64 @@ Summary summarize(const ChannelView& view) {
     return s;
 }
 
+/// One S entry before run-length coding: start and duration in the track's timescale.
+struct TimelineEntry {
+    int64_t start = 0;
+    int64_t duration = 0;
+};
+
+std::vector<TimelineEntry> entriesOf(const std::vector<const StoredSegment*>& segments) {
+    std::vector<TimelineEntry> out;
+    out.reserve(segments.size() + 1);
+    for (const auto* s : segments) {
+        out.push_back({s->start.value, s->duration.value});
+    }
+    return out;
+}
+
+/// The live-edge segment of a low-latency track: the last one, still being cut, with at least
+/// one part, directly after the last complete one. Null when there is none.
+const StoredSegment* openSegment(const TrackView& track) {
+    if (track.segments.size() < 2) {
+        return nullptr;
+    }
+    const StoredSegment& open = track.segments.back();
+    const StoredSegment& last = track.segments[track.segments.size() - 2];
+    if (open.isComplete() || open.parts.empty() || !last.isComplete() ||
+        open.start != last.start + last.duration) {
+        return nullptr;
+    }
+    return &open;
+}
+
+/// The duration the MPD announces for the segment still being cut. A player asks for the
+/// segment after it at (announced end + a few ms), so announcing less than the segment will
+/// turn out to be makes it fetch the same segment twice; announcing a little more is harmless
+/// (the next request still lands in the next segment). Audio segments end on the first frame
+/// at or after the schedule's boundary, so they run up to one frame longer than the target:
+/// the longest complete segment of the track covers that, the target covers the start-up.
+int64_t plannedDuration(const TrackView& track, const StoredSegment& open, MediaTime target) {
+    int64_t planned = target.rescaled(track.info.timescale, Rounding::Up).value;
+    for (const auto& s : track.segments) {
+        if (s.isComplete()) {
+            planned = std::max(planned, s.duration.value);
+        }
+    }
+    return std::max(planned, open.duration.value);
+}
+
 /// S elements: one per run of equal durations with contiguous times (t explicit on each run).
-std::string segmentTimeline(const std::vector<const StoredSegment*>& segments) {
+std::string segmentTimeline(const std::vector<TimelineEntry>& segments) {
     std::string out = "<SegmentTimeline>";
     size_t i = 0;
     while (i < segments.size()) {
-        const int64_t t = segments[i]->start.value;
-        const int64_t d = segments[i]->duration.value;
+        const int64_t t = segments[i].start;
+        const int64_t d = segments[i].duration;
         size_t repeat = 0;
         while (i + repeat + 1 < segments.size()) {
-            const auto* next = segments[i + repeat + 1];
+            const TimelineEntry& next = segments[i + repeat + 1];
             const int64_t expected = t + d * int64_t(repeat + 1);
-            if (next->duration.value != d || next->start.value != expected) {
+            if (next.duration != d || next.start != expected) {
                 break;
             }
             ++repeat;
@@ -129,12 +175,21 @@ std::string segmentTemplate(const RenderContext& c, const TrackView& t) {
     out += attr("initialization", "$RepresentationID$/init.mp4") +
            attr("media", "$RepresentationID$/seg_$Number$.m4s") +
            attr("startNumber", segments.front()->sequence);
+    auto entries = entriesOf(segments);
     if (c.summary.lowLatency && !c.isStatic) {
         const double offset = c.view.segmentTarget.seconds() - c.view.partTarget.seconds();
         out += attr("availabilityTimeOffset", decimalText(std::max(0.0, offset))) +
                attr("availabilityTimeComplete", "false");
+        // With a SegmentTimeline a player only asks for segments the timeline lists: the one
+        // being cut must be listed for availabilityTimeOffset to mean anything (the origin
+        // streams it chunk by chunk). Without it the newest fetchable media would lag the live
+        // edge by a whole segment plus an MPD refresh, more than the latency target.
+        if (const StoredSegment* open = openSegment(t)) {
+            entries.push_back(
+                {open->start.value, plannedDuration(t, *open, c.view.segmentTarget)});
+        }
     }
-    return out + ">" + segmentTimeline(segments) + "</SegmentTemplate>";
+    return out + ">" + segmentTimeline(entries) + "</SegmentTemplate>";
 }
 
 std::string producerReferenceTime(const TrackView& t) {

@@ -95,10 +95,18 @@ async function runChecks(page, url, expectedLevels, summary, fail) {
   // The 10 s window starts once the player runs at real-time speed: dash.js's live catch-up may
   // play below 1.0x for a few seconds after a slow start (bounded wait, then measured anyway).
   await waitFor(page, (s) => s.playbackRate >= 1, 5000);
+  await page.evaluate(() => { window.__podiumProbe.maxFreezeMs = 0; });
   const before = await snapshot(page);
   await sleep(kMeasureMs);
   const after = await snapshot(page);
   summary.advancedS = +(after.currentTime - before.currentTime).toFixed(2);
+  // What a failure needs explained: stalls (waiting events, longest freeze) and the drift of
+  // the delay behind live across the window.
+  summary.window = {
+    waiting: after.waiting - before.waiting,
+    maxFreezeMs: Math.round(after.freeze),
+    latencyBeforeS: before.latency == null ? null : +Number(before.latency).toFixed(2),
+  };
   summary.levels = after.levels;
   summary.latencyS = after.latency == null ? null : +Number(after.latency).toFixed(2);
   if (summary.advancedS < kMinAdvanceS) {

@@ -69,6 +69,8 @@ private slots:
     void matchesGolden();
     void timelineEqualsStoredSegments_data();
     void timelineEqualsStoredSegments();
+    void segmentBeingCutIsListedLast_data();
+    void segmentBeingCutIsListedLast();
     void segmentTimesMapToTheirWallClock();
     void liveEdgeWithinOneSegmentOfNow();
     void lowLatencyAttributes();
@@ -115,11 +117,57 @@ void TstDashMpd::timelineEqualsStoredSegments() {
     }
     QCOMPARE(startNumber, t.segments.front().sequence);
     QVERIFY(startNumber > 0);  // the window evicted segments
-    QCOMPARE(timeline.size(), stored.size());
+    // Every complete segment exactly, then the one being cut (low latency): see the next test.
+    QCOMPARE(timeline.size(), stored.size() + 1);
     for (size_t i = 0; i < stored.size(); ++i) {
         QCOMPARE(timeline[i].t, stored[i].t);
         QCOMPARE(timeline[i].d, stored[i].d);
     }
+}
+
+void TstDashMpd::segmentBeingCutIsListedLast_data() {
+    QTest::addColumn<QString>("track");
+    for (const char* id : {"720p", "360p", "audio"}) {
+        QTest::newRow(id) << QString(id);
+    }
+}
+
+void TstDashMpd::segmentBeingCutIsListedLast() {
+    // A player fetches only what the timeline lists: the segment being cut is listed after the
+    // complete ones, so availabilityTimeOffset lets the player stream it as it grows. Its
+    // announced duration is never shorter than any the track has had (announcing too little
+    // makes dash.js fetch the same segment twice; audio segments vary by one AAC frame).
+    QFETCH(QString, track);
+    const auto v = liveView();
+    const QString mpd = QString::fromStdString(renderDashMpd(*v, kNowMs, {}));
+    const auto [timeline, startNumber] = timelineOf(mpd, track);
+    const auto& t = *v->track(track.toStdString());
+    const auto& open = t.segments.back();
+    QVERIFY(!open.isComplete());
+    QVERIFY(!open.parts.empty());
+    QCOMPARE(int64_t(timeline.size()), open.sequence - startNumber + 1);
+    QCOMPARE(timeline.back().t, open.start.value);
+    const int64_t target = v->segmentTarget.rescaled(t.info.timescale, Rounding::Up).value;
+    QVERIFY(timeline.back().d >= target);
+    for (const auto& s : t.segments) {
+        QVERIFY(timeline.back().d >= s.duration.value);
+    }
+    // Its announced end is after now (it is still being cut) and within one segment of it.
+    const double endMs = double(kAstMs) + 1000.0 * double(timeline.back().t + timeline.back().d) /
+                                              double(t.info.timescale);
+    QVERIFY(endMs > double(kNowMs));
+    QVERIFY(endMs - double(kNowMs) <= 1000.0 * v->segmentTarget.seconds() + 25.0);
+
+    // Without parts (no low latency) and once ended, only complete segments are listed.
+    ChannelScenario plain;
+    plain.withParts = false;
+    const auto pv = makeChannel(plain)->view();
+    const auto [plainTimeline, plainStart] =
+        timelineOf(QString::fromStdString(renderDashMpd(*pv, kNowMs, {})), track);
+    const auto& pt = *pv->track(track.toStdString());
+    const auto complete = std::count_if(pt.segments.begin(), pt.segments.end(),
+                                        [](const auto& seg) { return seg.isComplete(); });
+    QCOMPARE(qsizetype(plainTimeline.size()), qsizetype(complete));
 }
 
 void TstDashMpd::segmentTimesMapToTheirWallClock() {
@@ -144,7 +192,7 @@ void TstDashMpd::liveEdgeWithinOneSegmentOfNow() {
     const auto v = liveView();
     const QString mpd = QString::fromStdString(renderDashMpd(*v, kNowMs, {}));
     const auto [timeline, first] = timelineOf(mpd, "720p");
-    const auto& last = timeline.back();
+    const auto& last = timeline[timeline.size() - 2];  // the newest complete segment
     const double edgeMs = double(kAstMs) + 1000.0 * double(last.t + last.d) / 90000.0;
     QVERIFY(edgeMs <= double(kNowMs));
     QVERIFY(double(kNowMs) - edgeMs <= 1000.0 * v->segmentTarget.seconds());
