@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run_tls_put.sh PODIUM_CLI — PROTOCOLS checkpoint 22: Basic auth and TLS >= 1.2 against a
+# run_tls_put.sh PODIUM_CLI — HLS PUT with Basic auth and TLS >= 1.2 against a
 # loopback TLS endpoint with a self-signed CA. nginx (TLS 1.2/1.3 only, auth_basic, WebDAV) on a
 # free port; podium-cli pushes HLS PUT with user:password in the URL and --publish-ca:
 #   1. with the CA: the upload arrives (ffprobe plays the uploaded files from nginx's disk);

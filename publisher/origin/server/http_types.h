@@ -52,7 +52,7 @@ struct WaitForChange {
     std::chrono::milliseconds maxWait{0};
 };
 
-/// "Stream this in-progress segment" (LL-DASH, PROTOCOLS checkpoint 39): the connection sends
+/// "Stream this in-progress segment" (LL-DASH, docs/PROTOCOLS.md): the connection sends
 /// the segment's CMAF chunks as HTTP/1.1 chunks the moment each one is cut, and ends the body
 /// when the segment completes. The body is byte-identical to the finished segment. If the
 /// segment does not complete within `maxWait`, the connection is closed (a truncated chunked

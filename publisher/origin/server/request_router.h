@@ -8,7 +8,7 @@
 
 namespace podium::publisher::origin {
 
-// The routes of the origin's URL contract (DESIGN.md "Local origin URLs"). Every name field
+// The routes of the origin's URL contract (listed for users in README "Watch in a browser"). Every name field
 // has passed the path guard: channel and track ids are [A-Za-z0-9_-], asset names, event and
 // stream ids [A-Za-z0-9_.-] (never "." or ".."), at most kMaxNameLength characters.
 
