@@ -103,17 +103,31 @@ Result<void> HlsDashPut::deleteEvicted(const origin::ChannelView& view, const st
     return ok();
 }
 
+int64_t HlsDashPut::sequenceFor(const std::string& trackId, const SegmentPtr& segment) const {
+    // Segment::number skips a value when a segment was dropped before this destination (its
+    // queue or spool overflowed); the playlists count consecutively. Name the file after the
+    // playlist entry the segment will become: the channel's next sequence, or the one it got
+    // already when this is a retry of the last segment.
+    if (const auto it = lastAdded_.find(trackId); it != lastAdded_.end()) {
+        return it->second.number == segment->number ? it->second.sequence
+                                                    : it->second.sequence + 1;
+    }
+    return segment->number;  // the channel numbers its first segment so
+}
+
 Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segment,
                                      const std::string& baseUrl) {
     const std::string id = track.info.id;
-    auto r = request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(segment->number) + ".m4s",
+    const int64_t sequence = sequenceFor(id, segment);
+    auto r = request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(sequence) + ".m4s",
                      segment->bytes, "video/iso.segment");
     if (!r) {
         return makeError(r.error());
     }
-    auto& numbers = uploaded_[id];
-    if (numbers.empty() || numbers.back() < segment->number) {
-        numbers.push_back(segment->number);
+    auto& last = lastAdded_[id];
+    if (last.number < segment->number) {
+        last = {segment->number, sequence};
+        uploaded_[id].push_back(sequence);
         channel_->addSegment(segment);
     }
     const auto view = channel_->view();

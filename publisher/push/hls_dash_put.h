@@ -13,6 +13,8 @@ namespace podium::publisher::push {
 /// DASH-IF Interface-2: a complete live HLS + DASH presentation PUT to a plain WebDAV-style web
 /// server (nginx dav), in the archive's layout under the target URL:
 ///   <url>/<track>/init.mp4, <url>/<track>/seg_<n>.m4s, <url>/<track>/index.m3u8,
+///   (n = the segment's media sequence in the playlists, consecutive per track even when a
+///   segment was dropped on the way here, so every playlist entry names an uploaded file),
 ///   <url>/index.m3u8 (multivariant), <url>/index.mpd.
 /// Playlists are rendered by publisher/manifest from a local origin::Channel fed with what was
 /// uploaded (a window of PushOptions::windowSegments segments; plain live HLS, no parts); a
@@ -40,9 +42,18 @@ private:
     Result<void> putManifests(const origin::ChannelView& view, const std::string& baseUrl);
     Result<void> deleteEvicted(const origin::ChannelView& view, const std::string& trackId,
                                const std::string& baseUrl);
+    /// The file number of `segment` on the server: the sequence the local channel gives it.
+    int64_t sequenceFor(const std::string& trackId, const SegmentPtr& segment) const;
+
+    /// The last segment of a track added to the channel: its packager number and sequence.
+    struct Added {
+        int64_t number = -1;
+        int64_t sequence = -1;
+    };
 
     std::shared_ptr<origin::Channel> channel_;
-    std::map<std::string, std::deque<int64_t>> uploaded_;  ///< segment numbers per track (worker)
+    std::map<std::string, std::deque<int64_t>> uploaded_;  ///< sequences on the server (worker)
+    std::map<std::string, Added> lastAdded_;               ///< per track (worker)
     int lastTrackIndex_ = 0;
 };
 

@@ -18,6 +18,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void putIntoNginxPlaysWithFfprobe();
+    void droppedSegmentLeavesNoBrokenEntry();
 
 private:
     bool startNginx();
@@ -112,6 +113,49 @@ void TstHlsDashPut::putIntoNginxPlaysWithFfprobe() {
     QVERIFY2(probe.exitCode() == 0, qPrintable(probe.readAllStandardError()));
     QVERIFY2(out.contains("h264,320") && out.contains("h264,160") && out.contains("aac"),
              qPrintable(out));
+}
+
+void TstHlsDashPut::droppedSegmentLeavesNoBrokenEntry() {
+    // A segment lost before this destination (its queue overflowed): Segment::number skips a
+    // value. Every entry of the playlists must still name a file that was uploaded.
+    TestStream stream = makeStream(6, {{"360p", 320, 180, 400}}, true);
+    std::erase_if(stream.items, [](const SinkItem& item) {
+        const auto* s = std::get_if<SegmentPtr>(&item);
+        return s && (*s)->number == 2;
+    });
+    auto target = PushTarget::parse(
+        QStringLiteral("hls=http://127.0.0.1:%1/live/gap").arg(port_).toStdString());
+    QVERIFY(target);
+    PushOptions options;
+    options.segmentDuration = std::chrono::milliseconds(1000);
+    options.windowSegments = 20;  // keep everything: no DELETEs in the way
+    auto sink = makePushSink(*target, options);
+    QVERIFY(sink);
+    QVERIFY((*sink)->open(stream.tracks));
+    play(**sink, stream, false);
+    QVERIFY((*sink)->close());
+
+    const QString www = dir_.path() + QStringLiteral("/www/live/gap/");
+    for (const char* track : {"360p", "audio"}) {
+        QFile playlist(www + track + "/index.m3u8");
+        QVERIFY(playlist.open(QIODevice::ReadOnly));
+        int entries = 0;
+        for (const QByteArray& line : playlist.readAll().split('\n')) {
+            if (line.startsWith("seg_")) {
+                ++entries;
+                QVERIFY2(QFile::exists(www + track + "/" + QString::fromUtf8(line)),
+                         qPrintable(QString(track) + "/" + QString::fromUtf8(line)));
+            }
+        }
+        QCOMPARE(entries, 5);  // six segments, one lost
+    }
+    QProcess probe;
+    probe.start(QStringLiteral("ffmpeg"),
+                {"-v", "error", "-i",
+                 QStringLiteral("http://127.0.0.1:%1/live/gap/index.m3u8").arg(port_), "-f",
+                 "null", "-"});
+    QVERIFY(probe.waitForFinished(60000));
+    QVERIFY2(probe.exitCode() == 0, qPrintable(probe.readAllStandardError()));
 }
 
 QTEST_GUILESS_MAIN(TstHlsDashPut)
