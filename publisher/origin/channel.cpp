@@ -17,6 +17,7 @@ struct Channel::TrackState {
     uint64_t windowBytes = 0;    ///< footprint of every segment in the window
     uint64_t completeBytes = 0;  ///< whole-segment bytes of the complete segments
     int64_t completeMicros = 0;  ///< their total duration
+    int64_t openNumber = -1;     ///< packager number (Chunk::segmentNumber) of the open segment
 };
 
 namespace {
@@ -34,6 +35,17 @@ int64_t nextSequence(const SegmentList& segments, int64_t number) {
     return segments.empty() ? number : segments.back().sequence + 1;
 }
 
+/// The concatenation of a segment's parts (its bytes as a complete segment).
+Bytes joinParts(const StoredSegment& segment) {
+    auto joined = std::make_shared<std::vector<uint8_t>>();
+    for (const StoredPart& p : segment.parts) {
+        if (p.bytes) {
+            joined->insert(joined->end(), p.bytes->begin(), p.bytes->end());
+        }
+    }
+    return joined;
+}
+
 }  // namespace
 
 const TrackView* ChannelView::track(const std::string& id) const {
@@ -45,7 +57,7 @@ const TrackView* ChannelView::track(const std::string& id) const {
     return nullptr;
 }
 
-Channel::Channel(ChannelConfig config) : config_(std::move(config)), windowCuts_("origin", 60000) {
+Channel::Channel(ChannelConfig config) : config_(std::move(config)), windowCuts_("origin", 60000), cutShort_("origin", 60000) {
     std::lock_guard lock(mutex_);
     publish();
 }
@@ -104,6 +116,25 @@ void Channel::setInitLocked(const InitSegmentPtr& init) {
     track->info = init->track;
 }
 
+void Channel::closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number) {
+    if (items.empty() || items.back()->isComplete() || track.openNumber == number) {
+        return;
+    }
+    // The rest of the open segment will never come (the feed's queue dropped it): what came is
+    // a valid, shorter segment (styp + whole chunks). Close it as it is; appending the next
+    // segment's chunks to it would serve two segments glued together under one number.
+    StoredSegment done = *items.back();
+    items.pop_back();
+    track.windowBytes -= done.footprintBytes();
+    done.bytes = joinParts(done);
+    track.windowBytes += done.footprintBytes();
+    track.completeBytes += done.bytes->size();
+    track.completeMicros += micros(done.duration);
+    items.push_back(std::make_shared<const StoredSegment>(std::move(done)));
+    cutShort_.hit(LogLevel::Warning, "track " + track.info.id +
+                                         ": a segment's end was lost on the way; served shorter");
+}
+
 void Channel::addChunk(const ChunkPtr& chunk) {
     std::lock_guard lock(mutex_);
     TrackState* track = findTrack(chunk->trackIndex);
@@ -111,6 +142,7 @@ void Channel::addChunk(const ChunkPtr& chunk) {
         return;
     }
     SegmentList::Items items = track->segments.items();
+    closeCutShort(*track, items, chunk->segmentNumber);
     StoredSegment open;
     const bool opensSegment = items.empty() || items.back()->isComplete();
     if (opensSegment) {
@@ -124,6 +156,7 @@ void Channel::addChunk(const ChunkPtr& chunk) {
             config_.availabilityStartMs + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
         open.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
+        track->openNumber = chunk->segmentNumber;
     } else {
         open = *items.back();  // copies the part list (pointers), not the bytes
         items.pop_back();
@@ -146,6 +179,7 @@ void Channel::addSegment(const SegmentPtr& segment) {
         return;
     }
     SegmentList::Items items = track->segments.items();
+    closeCutShort(*track, items, segment->number);
     const bool hasOpen = !items.empty() && !items.back()->isComplete();
     StoredSegment done;
     const Bytes whole = bytesOf(segment);

@@ -108,6 +108,8 @@ private:
     TrackState* findTrack(int trackIndex);
     void setInitLocked(const InitSegmentPtr& init);
     void evict(TrackState& track);
+    /// Completes the open segment as it is when `number` (of the item arriving) is not its own.
+    void closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number);
     void evictForBytes();
     uint64_t heldBytes() const;
 
@@ -121,6 +123,7 @@ private:
     std::vector<Waiter> waiters_;
     uint64_t nextWaiterId_ = 1;
     RateLimitedLog windowCuts_;  ///< "window cut by a count or byte limit", per channel
+    RateLimitedLog cutShort_;    ///< "a segment's end was lost on the way"
 };
 
 }  // namespace podium::publisher::origin

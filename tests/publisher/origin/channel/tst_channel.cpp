@@ -15,6 +15,8 @@ private slots:
     void dvrWindowBoundsWhatIsKept_data();
     void dvrWindowBoundsWhatIsKept();
     void chunksBuildTheOpenSegment();
+    void segmentWhoseEndWasLostIsServedShorter_data();
+    void segmentWhoseEndWasLostIsServedShorter();
     void changedInitStartsADiscontinuity();
     void evictedDiscontinuitiesAreCounted();
     void waitersFireOnceOnTheNextChange();
@@ -125,6 +127,45 @@ void TstChannel::chunksBuildTheOpenSegment() {
     QVERIFY(done.isComplete());
     QCOMPARE(int(done.parts.size()), 2);  // the parts already served stay as they were
     QCOMPARE(done.duration, (MediaTime{2 * kTs, kTs}));
+}
+
+void TstChannel::segmentWhoseEndWasLostIsServedShorter_data() {
+    QTest::addColumn<bool>("nextAsChunks");
+    QTest::newRow("next segment arrives as chunks") << true;
+    QTest::newRow("next segment arrives whole") << false;
+}
+
+void TstChannel::segmentWhoseEndWasLostIsServedShorter() {
+    // The feed's queue dropped the rest of segment 6 (its last parts and the Segment): the
+    // parts that came must not be glued to segment 7's under one number.
+    QFETCH(bool, nextAsChunks);
+    Channel channel(config(60));
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    channel.addChunk(chunk(6, 0));
+    channel.addChunk(chunk(6, 1));
+    if (nextAsChunks) {
+        for (int p = 0; p < 4; ++p) {
+            channel.addChunk(chunk(7, p));
+        }
+    }
+    channel.addSegment(segment(7, 400));
+    const auto view = channel.view();
+    const auto& segments = view->tracks[0].segments;
+    QCOMPARE(int(segments.size()), 2);
+    const StoredSegment& cut = segments[0];
+    QVERIFY(cut.isComplete());
+    QCOMPARE(cut.sequence, int64_t(6));
+    QCOMPARE(cut.duration, (MediaTime{kTs, kTs}));  // the two parts that came
+    QCOMPARE(int(cut.bytes->size()), 200);
+    QCOMPARE(int(cut.parts.size()), 2);
+    const StoredSegment& next = segments[1];
+    QVERIFY(next.isComplete());
+    QCOMPARE(next.sequence, int64_t(7));
+    QCOMPARE(next.start, (MediaTime{7 * 2 * kTs, kTs}));
+    QCOMPARE(int(next.bytes->size()), 400);
+    QCOMPARE(next.duration, (MediaTime{2 * kTs, kTs}));
+    QCOMPARE(int(next.parts.size()), nextAsChunks ? 4 : 1);
 }
 
 void TstChannel::changedInitStartsADiscontinuity() {
