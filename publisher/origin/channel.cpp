@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/clock.h"
+
 namespace podium::publisher::origin {
 
 /// Mutable per-track state behind the published views (guarded by Channel::mutex_).
@@ -57,7 +59,11 @@ const TrackView* ChannelView::track(const std::string& id) const {
     return nullptr;
 }
 
-Channel::Channel(ChannelConfig config) : config_(std::move(config)), windowCuts_("origin", 60000), cutShort_("origin", 60000) {
+Channel::Channel(ChannelConfig config)
+    : config_(std::move(config)),
+      windowCuts_("origin", 60000),
+      anchorMs_(config_.availabilityStartMs),
+      cutShort_("origin", 60000) {
     std::lock_guard lock(mutex_);
     publish();
 }
@@ -135,6 +141,12 @@ void Channel::closeCutShort(TrackState& track, SegmentList::Items& items, int64_
                                          ": a segment's end was lost on the way; served shorter");
 }
 
+void Channel::anchorAt(MediaTime end) {
+    if (anchorMs_ == 0) {
+        anchorMs_ = wallClockMillis() - int64_t(end.seconds() * 1000.0 + 0.5);
+    }
+}
+
 void Channel::addChunk(const ChunkPtr& chunk) {
     std::lock_guard lock(mutex_);
     TrackState* track = findTrack(chunk->trackIndex);
@@ -149,11 +161,12 @@ void Channel::addChunk(const ChunkPtr& chunk) {
         if (chunk->partIndex != 0) {
             return;  // joined mid-segment: wait for the next segment's first part
         }
+        anchorAt(chunk->start + chunk->duration);
         open.sequence = nextSequence(track->segments, chunk->segmentNumber);
         open.start = chunk->start;
         open.duration = MediaTime{0, chunk->start.timescale};
         open.programDateTimeMs =
-            config_.availabilityStartMs + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
+            anchorMs_ + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
         open.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
         track->openNumber = chunk->segmentNumber;
@@ -190,10 +203,11 @@ void Channel::addSegment(const SegmentPtr& segment) {
     } else {
         // A feed without chunks: the whole segment at once, its parts as recorded. A part
         // covering the whole segment (ingest: one fragment, one part) shares its bytes.
+        anchorAt(segment->start + segment->duration);
         done.sequence = nextSequence(track->segments, segment->number);
         done.start = segment->start;
         done.programDateTimeMs =
-            config_.availabilityStartMs + int64_t(segment->start.seconds() * 1000.0 + 0.5);
+            anchorMs_ + int64_t(segment->start.seconds() * 1000.0 + 0.5);
         done.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
         for (const auto& p : segment->parts) {
@@ -362,7 +376,7 @@ void Channel::publish() {
     view->name = config_.name;
     view->segmentTarget = config_.segmentTarget;
     view->partTarget = config_.partTarget;
-    view->availabilityStartMs = config_.availabilityStartMs;
+    view->availabilityStartMs = anchorMs_;
     view->ended = ended_;
     view->version = ++version_;
     view->tracks.reserve(tracks_.size());

@@ -51,6 +51,9 @@ struct ChannelConfig {
     MediaTime segmentTarget{180000, 90000};
     MediaTime partTarget{45000, 90000};
     MediaTime dvrWindow{60 * 90000, 90000};  ///< complete segments older than this are evicted
+    /// Wall clock (Unix ms) of media time 0. 0 = anchored when the first media arrives (ingest,
+    /// pull): its end is taken as "now", so PROGRAM-DATE-TIME, prft and the DASH AST say when
+    /// the media reached this origin rather than 1970.
     int64_t availabilityStartMs = 0;
     /// Bytes held by the whole channel (all tracks); the oldest segments go beyond this.
     uint64_t maxBytes = OriginLimits{}.maxDvrBytesPerChannel;
@@ -110,6 +113,8 @@ private:
     void evict(TrackState& track);
     /// Completes the open segment as it is when `number` (of the item arriving) is not its own.
     void closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number);
+    /// Sets anchorMs_ from the first media (ending at `end`) when the config gave none.
+    void anchorAt(MediaTime end);
     void evictForBytes();
     uint64_t heldBytes() const;
 
@@ -123,6 +128,7 @@ private:
     std::vector<Waiter> waiters_;
     uint64_t nextWaiterId_ = 1;
     RateLimitedLog windowCuts_;  ///< "window cut by a count or byte limit", per channel
+    int64_t anchorMs_ = 0;        ///< the wall clock of media time 0 (config or first media)
     RateLimitedLog cutShort_;    ///< "a segment's end was lost on the way"
 };
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 
+#include "core/clock.h"
 #include "publisher/origin/channel.h"
 
 using namespace podium;
@@ -18,6 +19,7 @@ private slots:
     void segmentWhoseEndWasLostIsServedShorter_data();
     void segmentWhoseEndWasLostIsServedShorter();
     void changedInitStartsADiscontinuity();
+    void withoutAnAnchorTheFirstMediaIsNow();
     void evictedDiscontinuitiesAreCounted();
     void waitersFireOnceOnTheNextChange();
     void endReleasesWaitersAndFreezesTheChannel();
@@ -166,6 +168,26 @@ void TstChannel::segmentWhoseEndWasLostIsServedShorter() {
     QCOMPARE(int(next.bytes->size()), 400);
     QCOMPARE(next.duration, (MediaTime{2 * kTs, kTs}));
     QCOMPARE(int(next.parts.size()), nextAsChunks ? 4 : 1);
+}
+
+void TstChannel::withoutAnAnchorTheFirstMediaIsNow() {
+    // Ingest and pull give no wall clock: the first segment's end is taken as "now", so the
+    // playlists' PROGRAM-DATE-TIME and the DASH AST are today, not 1970.
+    ChannelConfig c = config(60);
+    c.availabilityStartMs = 0;
+    Channel channel(c);
+    channel.setTracks({videoTrack()});
+    channel.setInit(init(0));
+    const int64_t before = wallClockMillis();
+    channel.addSegment(segment(50));  // media 100..102 s
+    const int64_t after = wallClockMillis();
+    channel.addSegment(segment(51));
+    const auto view = channel.view();
+    QVERIFY(view->availabilityStartMs >= before - 102'000);
+    QVERIFY(view->availabilityStartMs <= after - 102'000);
+    const auto& segments = view->tracks[0].segments;
+    QCOMPARE(segments[0].programDateTimeMs, view->availabilityStartMs + 100'000);
+    QCOMPARE(segments[1].programDateTimeMs, view->availabilityStartMs + 102'000);
 }
 
 void TstChannel::changedInitStartsADiscontinuity() {
