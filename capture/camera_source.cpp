@@ -107,8 +107,10 @@ std::shared_ptr<VideoFrame> CameraSource::makeSlate() const {
 }
 
 Result<void> CameraSource::start(SourceCallbacks callbacks) {
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void CameraSource::stop() {

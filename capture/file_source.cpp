@@ -66,8 +66,10 @@ Result<void> FileSource::start(SourceCallbacks callbacks) {
     }
     started_ = true;
     resetTimeline();
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void FileSource::stop() {

@@ -178,8 +178,10 @@ Result<void> PortalScreenSource::start(SourceCallbacks callbacks) {
     }
     pipewire_ = std::move(*stream);
     lost_ = false;
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void PortalScreenSource::stop() {

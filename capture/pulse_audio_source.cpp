@@ -111,8 +111,10 @@ SourceFormat PulseAudioSource::format() const {
 }
 
 Result<void> PulseAudioSource::start(SourceCallbacks callbacks) {
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void PulseAudioSource::stop() {

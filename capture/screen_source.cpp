@@ -261,8 +261,10 @@ MediaTime ScreenSource::videoPts(int64_t sequence) const {
 }
 
 Result<void> ScreenSource::start(SourceCallbacks callbacks) {
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void ScreenSource::stop() {

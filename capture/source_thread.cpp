@@ -6,11 +6,12 @@
 
 namespace podium::capture {
 
-Result<void> SourceThread::start(std::string name, std::function<void(std::stop_token)> body) {
+Result<void> SourceThread::start(std::string name, std::function<void(std::stop_token)> body,
+                                 ThreadFailure onFailure) {
     if (thread_.joinable()) {
         return makeError(ErrorCode::InvalidArgument, name + ": already started");
     }
-    auto thread = startThread(name, std::move(body));
+    auto thread = startThread(name, std::move(body), std::move(onFailure));
     if (!thread) {
         return makeError(thread.error().withContext(name));
     }

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/media_time.h"
 #include "core/status.h"
+#include "core/thread.h"
 
 namespace podium::capture {
 
@@ -25,8 +26,11 @@ public:
     SourceThread(const SourceThread&) = delete;
     SourceThread& operator=(const SourceThread&) = delete;
 
-    /// Runs `body` on a new thread. Fails if a previous run has not been stopped.
-    [[nodiscard]] Result<void> start(std::string name, std::function<void(std::stop_token)> body);
+    /// Runs `body` on a new thread. Fails if a previous run has not been stopped. When the body
+    /// throws, `onFailure` gets the reason on the source's thread (sources pass their
+    /// SourceCallbacks::onError, so the consumer shows the slate and says why).
+    [[nodiscard]] Result<void> start(std::string name, std::function<void(std::stop_token)> body,
+                                     ThreadFailure onFailure = {});
     /// Requests the stop and joins. Idempotent.
     void stop();
     [[nodiscard]] bool running() const { return thread_.joinable(); }

@@ -219,8 +219,10 @@ AudioFramePtr TestPatternSource::renderAudio(int64_t firstSample, int count) con
 }
 
 Result<void> TestPatternSource::start(SourceCallbacks callbacks) {
+    ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
-        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); });
+        describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },
+        std::move(onFailure));
 }
 
 void TestPatternSource::stop() {

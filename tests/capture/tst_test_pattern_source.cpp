@@ -99,6 +99,7 @@ private slots:
     void runningDeliversExactTimeline_data();
     void runningDeliversExactTimeline();
     void stopInterruptsALongWait();
+    void aThrowInTheLoopReachesOnError();
     void renderSpeed1080p();
 };
 
@@ -284,6 +285,36 @@ void TstTestPatternSource::stopInterruptsALongWait() {
     QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(got.video.size(), size_t(1));
     QCOMPARE(got.lateCallbacks.load(), 0);
+}
+
+void TstTestPatternSource::aThrowInTheLoopReachesOnError() {
+    // Whatever throws on a source's thread (a library, a callback) ends the source and is
+    // reported through onError, so the consumer shows the slate and says why; before, the
+    // thread died with only a log line and the picture froze.
+    ManualClock clock;
+    TestPatternSource source(config(160, 90, false), clock, Pacing::AsFastAsPossible);
+    std::mutex mutex;
+    std::vector<std::string> errors;
+    SourceCallbacks callbacks;
+    callbacks.onVideo = [](VideoFramePtr frame) {
+        if (frame->sequence == 3) {
+            throw std::runtime_error("the device went away");
+        }
+    };
+    callbacks.onError = [&](const Status& status) {
+        std::lock_guard lock(mutex);
+        errors.push_back(status.toString());
+    };
+    QVERIFY(source.start(callbacks).has_value());
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 std::lock_guard lock(mutex);
+                                 return !errors.empty();
+                             }()),
+                             10000);
+    source.stop();
+    std::lock_guard lock(mutex);
+    QCOMPARE(errors.size(), size_t(1));
+    QVERIFY2(errors[0].find("the device went away") != std::string::npos, errors[0].c_str());
 }
 
 void TstTestPatternSource::renderSpeed1080p() {
