@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
     defaults.partTarget = MediaTime{0, kVideoTimescale};  // ingested fragments have no parts
     defaults.maxBytes = limits->maxDvrBytesPerChannel;
     defaults.maxSegmentsPerTrack = limits->maxSegmentsPerTrack;
+    defaults.expiresWhenIdle = true;  // ingested channels end and go when their encoder stops
     publisher::origin::SegmentStore store(defaults);
     publisher::origin::OriginConfig config;
     config.bindAddress = listen->address;

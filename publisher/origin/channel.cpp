@@ -64,6 +64,7 @@ Channel::Channel(ChannelConfig config)
       windowCuts_("origin", 60000),
       anchorMs_(config_.availabilityStartMs),
       cutShort_("origin", 60000) {
+    lastMediaMs_ = wallClockMillis();
     std::lock_guard lock(mutex_);
     publish();
 }
@@ -153,6 +154,7 @@ void Channel::addChunk(const ChunkPtr& chunk) {
     if (!track || ended_) {
         return;
     }
+    lastMediaMs_ = wallClockMillis();
     SegmentList::Items items = track->segments.items();
     closeCutShort(*track, items, chunk->segmentNumber);
     StoredSegment open;
@@ -191,6 +193,7 @@ void Channel::addSegment(const SegmentPtr& segment) {
     if (!track || ended_) {
         return;
     }
+    lastMediaMs_ = wallClockMillis();
     SegmentList::Items items = track->segments.items();
     closeCutShort(*track, items, segment->number);
     const bool hasOpen = !items.empty() && !items.back()->isComplete();

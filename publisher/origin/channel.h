@@ -59,6 +59,8 @@ struct ChannelConfig {
     uint64_t maxBytes = OriginLimits{}.maxDvrBytesPerChannel;
     /// Segments kept per track; the oldest go beyond this (a flood of tiny fragments).
     int maxSegmentsPerTrack = OriginLimits{}.maxSegmentsPerTrack;
+    /// Ended and removed by SegmentStore::expireIdle when no media came for a while (ingest).
+    bool expiresWhenIdle = false;
 };
 
 /// One live channel in the origin: the tracks, their recent segments and parts, and a way to
@@ -89,6 +91,9 @@ public:
     /// A finished segment: completes the in-progress one with the same number (or appends it
     /// whole, for feeds without chunks), then evicts what left the DVR window.
     void addSegment(const SegmentPtr& segment);
+    /// Wall clock (Unix ms) of the last chunk or segment taken (of the creation before any).
+    [[nodiscard]] int64_t lastMediaMs() const { return lastMediaMs_.load(); }
+    [[nodiscard]] const ChannelConfig& config() const { return config_; }
     /// Marks the next segment of every track as a discontinuity (encoder restart).
     void markDiscontinuity();
     /// The stream ended: no more segments; blocked readers are released.
@@ -128,6 +133,7 @@ private:
     std::vector<Waiter> waiters_;
     uint64_t nextWaiterId_ = 1;
     RateLimitedLog windowCuts_;  ///< "window cut by a count or byte limit", per channel
+    std::atomic<int64_t> lastMediaMs_{0};
     int64_t anchorMs_ = 0;        ///< the wall clock of media time 0 (config or first media)
     RateLimitedLog cutShort_;    ///< "a segment's end was lost on the way"
 };

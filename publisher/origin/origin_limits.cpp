@@ -8,7 +8,7 @@ namespace podium::publisher::origin {
 
 using L = OriginLimits;
 
-const std::array<OriginLimitRow, 17> kOriginLimitRows = {{
+const std::array<OriginLimitRow, 18> kOriginLimitRows = {{
     {"max-connections", LimitUnit::Count, "open connections of every kind", "503 and closed",
      &L::maxConnections},
     {"max-connections-per-client", LimitUnit::Count,
@@ -38,6 +38,9 @@ const std::array<OriginLimitRow, 17> kOriginLimitRows = {{
      "oldest segments evicted", &L::maxDvrBytesPerChannel},
     {"max-segments-per-track", LimitUnit::Count, "segments kept per track (besides --dvr)",
      "oldest segments evicted", &L::maxSegmentsPerTrack},
+    {"channel-idle-seconds", LimitUnit::Seconds,
+     "an ingested channel without new media ends; removed after this plus --dvr",
+     "ended, then removed", &L::channelIdleSeconds},
     {"max-viewer-entries", LimitUnit::Count, "viewers (IP + User-Agent) counted for /metrics",
      "oldest forgotten", &L::maxViewerEntries},
     {"max-blocking-reloads", LimitUnit::Count,

@@ -38,6 +38,9 @@ struct OriginLimits {
     int maxChannels = 64;                           ///< channels in the store; a new one: 503
     uint64_t maxDvrBytesPerChannel = 512ull << 20;  ///< oldest segments evicted beyond this
     int maxSegmentsPerTrack = 2048;                 ///< oldest evicted beyond this (tiny ones)
+    /// An ingested channel without new media for this long ends (ENDLIST, static MPD); after
+    /// this plus its DVR window it is removed and stops counting against maxChannels.
+    int channelIdleSeconds = 60;
 
     // Viewers.
     int maxViewerEntries = 10000;   ///< viewer table (IP + user agent) entries; oldest go
@@ -69,7 +72,7 @@ struct OriginLimitRow {
 };
 
 /// The table, in the order --help and the README list it.
-extern const std::array<OriginLimitRow, 17> kOriginLimitRows;
+extern const std::array<OriginLimitRow, 18> kOriginLimitRows;
 
 /// The value of `row`'s field in `limits`.
 [[nodiscard]] uint64_t limitValue(const OriginLimits& limits, const OriginLimitRow& row);

@@ -43,4 +43,39 @@ std::vector<std::string> SegmentStore::channelNames() const {
     return names;
 }
 
+std::vector<std::string> SegmentStore::expireIdle(int64_t nowMs, int64_t idleMs) {
+    std::vector<std::shared_ptr<Channel>> toEnd;
+    std::vector<std::string> removed;
+    {
+        std::lock_guard lock(mutex_);
+        if (lastSweepMs_ != 0 && nowMs - lastSweepMs_ < 1000 && nowMs >= lastSweepMs_) {
+            return removed;
+        }
+        lastSweepMs_ = nowMs;
+        for (auto it = channels_.begin(); it != channels_.end();) {
+            const Channel& channel = *it->second;
+            const int64_t idle = nowMs - channel.lastMediaMs();
+            const int64_t window =
+                int64_t(channel.config().dvrWindow.seconds() * 1000.0 + 0.5);
+            if (!channel.config().expiresWhenIdle || idle < idleMs) {
+                ++it;
+                continue;
+            }
+            if (idle >= idleMs + window) {
+                removed.push_back(it->first);
+                it = channels_.erase(it);  // holders (a late viewer) keep their snapshot
+                continue;
+            }
+            toEnd.push_back(it->second);
+            ++it;
+        }
+    }
+    for (const auto& channel : toEnd) {
+        if (!channel->view()->ended) {
+            channel->end();  // outside the store's lock: end() wakes the channel's waiters
+        }
+    }
+    return removed;
+}
+
 }  // namespace podium::publisher::origin

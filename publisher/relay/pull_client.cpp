@@ -428,6 +428,7 @@ Result<void> PullClient::connect(const std::string& url) {
         origin::ChannelConfig config = store_.defaults();
         config.name = channelName_;
         config.partTarget = MediaTime{0, kVideoTimescale};
+        config.expiresWhenIdle = false;  // this client holds the channel while it runs
         if (!tracks.empty() && tracks[0].playlist.targetDuration > 0) {
             config.segmentTarget =
                 MediaTime::fromSeconds(tracks[0].playlist.targetDuration, kVideoTimescale);

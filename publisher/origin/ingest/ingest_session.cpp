@@ -222,6 +222,12 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     std::lock_guard lock(registry_.headerMutex());
     // The channel is looked up, not created, until the merged track list is known to fit.
     std::shared_ptr<Channel> channel = store_.find(channelName_);
+    if (channel && channel->view()->ended) {
+        // The encoder stopped long enough for the channel to end (idle); it is back: a new
+        // live channel under the same name.
+        ChannelConfig config = channel->config();
+        channel = store_.recreate(config);
+    }
     const ChannelViewPtr view = channel ? channel->view() : nullptr;
     std::vector<TrackInfo> all;
     int nextIndex = 0;

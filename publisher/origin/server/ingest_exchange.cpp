@@ -54,6 +54,11 @@ void HttpConnection::startIngest(const IngestRoute& route) {
         reply.headers.emplace_back("Retry-After", "5");
         return refuseIngest(std::move(reply));
     }
+    // Channels whose encoder stopped long ago no longer count against --max-channels.
+    for (const auto& gone :
+         shared_->store.expireIdle(unixNowMs(), int64_t(limits.channelIdleSeconds) * 1000)) {
+        logInfo(kLog, "channel " + gone + " removed: no media for --channel-idle-seconds + --dvr");
+    }
     if (!shared_->store.find(route.channel) &&
         shared_->store.channelCount() >= static_cast<std::size_t>(limits.maxChannels)) {
         shared_->stats.countRefused();

@@ -103,6 +103,8 @@ Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
     if (!viewerAllowed(config_.viewPasscode, query.code, request.cookie)) {
         return textReply(403, "viewer passcode required\n");
     }
+    // Viewers of an ingested channel whose encoder stopped get its end (ENDLIST, static MPD).
+    store_.expireIdle(unixNowMs(), int64_t(config_.limits.channelIdleSeconds) * 1000);
     // A viewer counts once its channel exists: made-up channels cost nothing to remember.
     if (!store_.find(channelOf(route)))
         return textReply(404, "no such channel\n");

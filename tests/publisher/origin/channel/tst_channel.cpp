@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "publisher/origin/channel.h"
+#include "publisher/origin/segment_store.h"
 
 using namespace podium;
 using namespace podium::publisher;
@@ -20,6 +21,7 @@ private slots:
     void segmentWhoseEndWasLostIsServedShorter();
     void changedInitStartsADiscontinuity();
     void withoutAnAnchorTheFirstMediaIsNow();
+    void storeEndsThenRemovesIdleIngestChannels();
     void evictedDiscontinuitiesAreCounted();
     void waitersFireOnceOnTheNextChange();
     void endReleasesWaitersAndFreezesTheChannel();
@@ -188,6 +190,32 @@ void TstChannel::withoutAnAnchorTheFirstMediaIsNow() {
     const auto& segments = view->tracks[0].segments;
     QCOMPARE(segments[0].programDateTimeMs, view->availabilityStartMs + 100'000);
     QCOMPARE(segments[1].programDateTimeMs, view->availabilityStartMs + 102'000);
+}
+
+void TstChannel::storeEndsThenRemovesIdleIngestChannels() {
+    ChannelConfig expiring = config(10);
+    expiring.expiresWhenIdle = true;  // what podium-origin gives ingested channels
+    SegmentStore store(expiring);
+    auto a = store.getOrCreate("a");
+    ChannelConfig kept = config(10);
+    kept.name = "b";  // an in-process feed: never expires
+    store.getOrCreate("b", &kept);
+    a->setTracks({videoTrack()});
+    a->setInit(init(0));
+    a->addSegment(segment(0));
+    const int64_t now = wallClockMillis();
+    QVERIFY(store.expireIdle(now, 60'000).empty());
+    QVERIFY(!a->view()->ended);
+    QVERIFY(store.expireIdle(now + 61'000, 60'000).empty());
+    QVERIFY(a->view()->ended);  // viewers get ENDLIST; the window is still served
+    QVERIFY(store.find("a"));
+    QVERIFY(store.expireIdle(now + 69'200, 60'000).empty());  // within its window
+    QVERIFY(store.expireIdle(now + 70'100, 60'000).empty());  // swept less than 1 s ago
+    QCOMPARE(store.expireIdle(now + 70'300, 60'000), std::vector<std::string>{"a"});
+    QVERIFY(!store.find("a"));
+    QVERIFY(store.find("b"));
+    QCOMPARE(store.channelCount(), std::size_t(1));
+    QCOMPARE(a->view()->tracks[0].segments.size(), std::size_t(1));  // a holder keeps its view
 }
 
 void TstChannel::changedInitStartsADiscontinuity() {

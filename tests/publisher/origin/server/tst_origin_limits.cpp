@@ -41,6 +41,7 @@ private slots:
     void viewerTableIsBounded();
     void parkedReloadsAreCapped();
     void channelsAreCapped();
+    void idleChannelsEndThenStopCounting();
     void stuckIngestNeverDelaysViewers();
 
 private:
@@ -361,6 +362,40 @@ void TstOriginLimits::channelsAreCapped() {
              200);
     QCOMPARE(storedSegments(*store_, "a"), std::size_t(2));
     viewersStillServed();
+}
+
+// An encoder that stopped held its channel slot until the origin restarted (after 64 channel
+// names no new channel could start). Now an ingested channel ends after --channel-idle-seconds
+// without media (viewers get ENDLIST) and is removed after that plus its DVR window.
+void TstOriginLimits::idleChannelsEndThenStopCounting() {
+    feed_.reset();
+    ChannelConfig defaults = channelConfig("defaults");
+    defaults.expiresWhenIdle = true;  // as podium-origin sets it
+    defaults.dvrWindow = MediaTime{5 * 90000, 90000};  // ended for 5 s, then removed
+    store_ = std::make_unique<SegmentStore>(defaults);
+    OriginConfig config;
+    config.limits.maxChannels = 1;
+    config.limits.channelIdleSeconds = 1;
+    startServer(config);
+    const std::string body = text(cmafBody({}));
+    QCOMPARE(TestClient(server_->port()).request("POST", "/live/a.isml/Streams(v)", {}, body).status,
+             200);
+    QCOMPARE(TestClient(server_->port()).request("POST", "/live/b.isml/Streams(v)", {}, body).status,
+             503);
+    // Viewers' requests sweep too: "a" ends about a second after its last media.
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 TestClient(server_->port()).get("/live/a/index.mpd");
+                                 const auto a = store_->find("a");
+                                 return a && a->view()->ended;
+                             }()),
+                             10000);
+    // ... and is gone once its window has passed too: "b" may start.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        TestClient(server_->port()).request("POST", "/live/b.isml/Streams(v)", {}, body).status,
+        200, 20000);
+    QVERIFY(!store_->find("a"));
+    QCOMPARE(store_->channelCount(), std::size_t(1));
+    QCOMPARE(storedSegments(*store_, "b"), std::size_t(1));
 }
 
 // Two POSTs with 6,000 traks each stalled /healthz for 5.6 s: the ingest work ran on the very
