@@ -5,7 +5,8 @@
 
 namespace podium::gui {
 
-/// How a remote publishing point is fed (README "Stream to publishing points", `--publish [PROTOCOL=]URL`).
+/// How a remote publishing point is fed: the PROTOCOL of `--publish [PROTOCOL=]URL` (README
+/// "Stream to publishing points").
 enum class PublishProtocol { Smooth = 1, Cmaf, Hls, Dash };
 
 /// One remote publishing point as the user entered it. Plain data, any thread.

@@ -185,8 +185,7 @@ std::string segmentTemplate(const RenderContext& c, const TrackView& t) {
         // streams it chunk by chunk). Without it the newest fetchable media would lag the live
         // edge by a whole segment plus an MPD refresh, more than the latency target.
         if (const StoredSegment* open = openSegment(t)) {
-            entries.push_back(
-                {open->start.value, plannedDuration(t, *open, c.view.segmentTarget)});
+            entries.push_back({open->start.value, plannedDuration(t, *open, c.view.segmentTarget)});
         }
     }
     return out + ">" + segmentTimeline(entries) + "</SegmentTemplate>";

@@ -167,8 +167,7 @@ void Channel::addChunk(const ChunkPtr& chunk) {
         open.sequence = nextSequence(track->segments, chunk->segmentNumber);
         open.start = chunk->start;
         open.duration = MediaTime{0, chunk->start.timescale};
-        open.programDateTimeMs =
-            anchorMs_ + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
+        open.programDateTimeMs = anchorMs_ + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
         open.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
         track->openNumber = chunk->segmentNumber;
@@ -209,8 +208,7 @@ void Channel::addSegment(const SegmentPtr& segment) {
         anchorAt(segment->start + segment->duration);
         done.sequence = nextSequence(track->segments, segment->number);
         done.start = segment->start;
-        done.programDateTimeMs =
-            anchorMs_ + int64_t(segment->start.seconds() * 1000.0 + 0.5);
+        done.programDateTimeMs = anchorMs_ + int64_t(segment->start.seconds() * 1000.0 + 0.5);
         done.discontinuity = track->nextIsDiscontinuity;
         track->nextIsDiscontinuity = false;
         for (const auto& p : segment->parts) {

@@ -134,8 +134,8 @@ private:
     uint64_t nextWaiterId_ = 1;
     RateLimitedLog windowCuts_;  ///< "window cut by a count or byte limit", per channel
     std::atomic<int64_t> lastMediaMs_{0};
-    int64_t anchorMs_ = 0;        ///< the wall clock of media time 0 (config or first media)
-    RateLimitedLog cutShort_;    ///< "a segment's end was lost on the way"
+    int64_t anchorMs_ = 0;     ///< the wall clock of media time 0 (config or first media)
+    RateLimitedLog cutShort_;  ///< "a segment's end was lost on the way"
 };
 
 }  // namespace podium::publisher::origin

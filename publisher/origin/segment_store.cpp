@@ -55,8 +55,7 @@ std::vector<std::string> SegmentStore::expireIdle(int64_t nowMs, int64_t idleMs)
         for (auto it = channels_.begin(); it != channels_.end();) {
             const Channel& channel = *it->second;
             const int64_t idle = nowMs - channel.lastMediaMs();
-            const int64_t window =
-                int64_t(channel.config().dvrWindow.seconds() * 1000.0 + 0.5);
+            const int64_t window = int64_t(channel.config().dvrWindow.seconds() * 1000.0 + 0.5);
             if (!channel.config().expiresWhenIdle || idle < idleMs) {
                 ++it;
                 continue;

@@ -109,8 +109,7 @@ int64_t HlsDashPut::sequenceFor(const std::string& trackId, const SegmentPtr& se
     // playlist entry the segment will become: the channel's next sequence, or the one it got
     // already when this is a retry of the last segment.
     if (const auto it = lastAdded_.find(trackId); it != lastAdded_.end()) {
-        return it->second.number == segment->number ? it->second.sequence
-                                                    : it->second.sequence + 1;
+        return it->second.number == segment->number ? it->second.sequence : it->second.sequence + 1;
     }
     return segment->number;  // the channel numbers its first segment so
 }

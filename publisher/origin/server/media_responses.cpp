@@ -193,8 +193,8 @@ Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired, bool c
     if (waitExpired)
         return unavailable();
     if (s && canStream)
-        return StreamSegment{channel, r.track, r.sequence, mediaType(*track), kImmutable,
-                             maxWaitFor(*view)};
+        return StreamSegment{channel,           r.track,    r.sequence,
+                             mediaType(*track), kImmutable, maxWaitFor(*view)};
     return WaitForChange{channel, view->version, maxWaitFor(*view)};
 }
 

@@ -8,9 +8,9 @@
 
 namespace podium::publisher::origin {
 
-// The routes of the origin's URL contract (listed for users in README "Watch in a browser"). Every name field
-// has passed the path guard: channel and track ids are [A-Za-z0-9_-], asset names, event and
-// stream ids [A-Za-z0-9_.-] (never "." or ".."), at most kMaxNameLength characters.
+// The routes of the origin's URL contract (listed for users in README "Watch in a browser"). Every
+// name field has passed the path guard: channel and track ids are [A-Za-z0-9_-], asset names, event
+// and stream ids [A-Za-z0-9_.-] (never "." or ".."), at most kMaxNameLength characters.
 
 struct LandingRoute {};      ///< GET /
 struct ApiChannelsRoute {};  ///< GET /api/channels

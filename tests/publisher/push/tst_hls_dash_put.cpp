@@ -150,10 +150,10 @@ void TstHlsDashPut::droppedSegmentLeavesNoBrokenEntry() {
         QCOMPARE(entries, 5);  // six segments, one lost
     }
     QProcess probe;
-    probe.start(QStringLiteral("ffmpeg"),
-                {"-v", "error", "-i",
-                 QStringLiteral("http://127.0.0.1:%1/live/gap/index.m3u8").arg(port_), "-f",
-                 "null", "-"});
+    probe.start(
+        QStringLiteral("ffmpeg"),
+        {"-v", "error", "-i", QStringLiteral("http://127.0.0.1:%1/live/gap/index.m3u8").arg(port_),
+         "-f", "null", "-"});
     QVERIFY(probe.waitForFinished(60000));
     QVERIFY2(probe.exitCode() == 0, qPrintable(probe.readAllStandardError()));
 }

@@ -370,7 +370,7 @@ void TstOriginLimits::channelsAreCapped() {
 void TstOriginLimits::idleChannelsEndThenStopCounting() {
     feed_.reset();
     ChannelConfig defaults = channelConfig("defaults");
-    defaults.expiresWhenIdle = true;  // as podium-origin sets it
+    defaults.expiresWhenIdle = true;                   // as podium-origin sets it
     defaults.dvrWindow = MediaTime{5 * 90000, 90000};  // ended for 5 s, then removed
     store_ = std::make_unique<SegmentStore>(defaults);
     OriginConfig config;
@@ -378,10 +378,12 @@ void TstOriginLimits::idleChannelsEndThenStopCounting() {
     config.limits.channelIdleSeconds = 1;
     startServer(config);
     const std::string body = text(cmafBody({}));
-    QCOMPARE(TestClient(server_->port()).request("POST", "/live/a.isml/Streams(v)", {}, body).status,
-             200);
-    QCOMPARE(TestClient(server_->port()).request("POST", "/live/b.isml/Streams(v)", {}, body).status,
-             503);
+    QCOMPARE(
+        TestClient(server_->port()).request("POST", "/live/a.isml/Streams(v)", {}, body).status,
+        200);
+    QCOMPARE(
+        TestClient(server_->port()).request("POST", "/live/b.isml/Streams(v)", {}, body).status,
+        503);
     // Viewers' requests sweep too: "a" ends about a second after its last media.
     QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                  TestClient(server_->port()).get("/live/a/index.mpd");
