@@ -3,7 +3,7 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "avc_config.h"
+#include "core/avc_config.h"
 #include "core/log.h"
 
 extern "C" {
@@ -12,6 +12,8 @@ extern "C" {
 
 namespace podium::encoder {
 namespace {
+
+using avc::ByteSpan;
 
 /// x264's log lines go to our log, prefixed with the rendition (p_log_private is the component).
 void logFromX264(void* component, int level, const char* format, va_list args) {
@@ -149,19 +151,20 @@ Result<void> X264Encoder::readHeaders() {
     std::vector<uint8_t> sps;
     std::vector<uint8_t> pps;
     for (int i = 0; i < count; ++i) {
-        auto split = splitLengthPrefixed(ByteSpan(nals[i].p_payload, size_t(nals[i].i_payload)));
+        auto split =
+            avc::splitLengthPrefixed(ByteSpan(nals[i].p_payload, size_t(nals[i].i_payload)));
         if (!split || split->size() != 1) {
             return makeError(error(ErrorCode::Codec, "x264 header NAL is not length-prefixed"));
         }
         ByteSpan nal = split->front();
-        if (nalType(nal) == int(NalType::Sps)) {
+        if (avc::nalType(nal) == int(avc::NalType::Sps)) {
             sps.assign(nal.begin(), nal.end());
-        } else if (nalType(nal) == int(NalType::Pps)) {
+        } else if (avc::nalType(nal) == int(avc::NalType::Pps)) {
             pps.assign(nal.begin(), nal.end());
         }
     }
-    auto config = buildAvcDecoderConfig(sps, pps);
-    auto codec = codecString(sps);
+    auto config = avc::buildAvcDecoderConfig(sps, pps);
+    auto codec = avc::codecString(sps);
     if (!config || !codec) {
         return makeError((!config ? config.error() : codec.error()).withContext(logComponent_));
     }

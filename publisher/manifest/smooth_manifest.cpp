@@ -4,6 +4,7 @@
 #include <charconv>
 #include <vector>
 
+#include "core/avc_config.h"
 #include "publisher/manifest/manifest_format.h"
 
 namespace podium::publisher::manifest {
@@ -28,33 +29,10 @@ const char* typeName(TrackKind kind) {
     return kind == TrackKind::Video ? "video" : "audio";
 }
 
-/// 00000001 SPS 00000001 PPS ... from an AVCDecoderConfigurationRecord (ISO/IEC 14496-15
-/// 5.3.3.1); empty when the record is truncated.
+/// 00000001 SPS 00000001 PPS ... from the avcC record; empty when the record is truncated.
 std::vector<uint8_t> annexBParameterSets(const std::vector<uint8_t>& avcC) {
-    std::vector<uint8_t> out;
-    size_t pos = 6;  // after version, profile, compat, level, lengthSize, numSPS
-    auto copySets = [&](size_t count) {
-        for (size_t i = 0; i < count; ++i) {
-            if (pos + 2 > avcC.size()) {
-                return false;
-            }
-            const size_t length = (size_t(avcC[pos]) << 8) | avcC[pos + 1];
-            pos += 2;
-            if (pos + length > avcC.size()) {
-                return false;
-            }
-            out.insert(out.end(), {0, 0, 0, 1});
-            out.insert(out.end(), avcC.begin() + std::ptrdiff_t(pos),
-                       avcC.begin() + std::ptrdiff_t(pos + length));
-            pos += length;
-        }
-        return true;
-    };
-    if (avcC.size() < 6 || !copySets(avcC[5] & 0x1f) || pos >= avcC.size() ||
-        !copySets(avcC[pos++])) {
-        return {};
-    }
-    return out;
+    auto sets = avc::annexBParameterSets(avcC);
+    return sets ? std::move(*sets) : std::vector<uint8_t>();
 }
 
 std::vector<const TrackView*> tracksOf(const ChannelView& view, TrackKind kind) {

@@ -4,8 +4,9 @@
 #include <cstring>
 
 #include "core/log.h"
-#include "publisher/push/smooth_boxes.h"
 #include "core/thread.h"
+#include "publisher/mp4/piff.h"
+#include "publisher/push/smooth_boxes.h"
 
 namespace podium::publisher::push {
 
@@ -155,9 +156,9 @@ Result<void> SmoothPush::close() {
     curl_multi_wakeup(multi_->get());
     // A reachable destination gets time to drain; one that is unreachable right now gets one
     // more reconnect attempt, so a dead publishing point never holds up the end of a broadcast.
-    const auto deadline = retryingAtClose ? kUnreachableGrace
-                                          : options_.connectTimeout + options_.stallTimeout +
-                                                std::chrono::seconds(5);
+    const auto deadline =
+        retryingAtClose ? kUnreachableGrace
+                        : options_.connectTimeout + options_.stallTimeout + std::chrono::seconds(5);
     const bool finished = doneCv_.wait_for(lock, deadline, [&] {
         return std::all_of(tracks_.begin(), tracks_.end(),
                            [](const auto& t) { return t->done || t->error; });
@@ -340,7 +341,7 @@ void SmoothPush::feed(Track& t) {
         }
         t.buffer = std::move(*fragment);
     } else if (ending) {
-        t.buffer = emptyMfra();
+        t.buffer = mp4::emptyMfra();
         t.endBody = true;
     } else {
         return;

@@ -2,11 +2,12 @@
 
 #include <set>
 
-#include "encoder/avc_config.h"
+#include "core/avc_config.h"
 #include "encoder/x264_encoder.h"
 
 using namespace podium;
 using namespace podium::encoder;
+using namespace podium::avc;
 
 namespace {
 

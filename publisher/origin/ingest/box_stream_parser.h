@@ -8,6 +8,7 @@
 
 #include "core/status.h"
 #include "publisher/mp4/fourcc.h"
+#include "publisher/mp4/fragment_reader.h"
 
 namespace podium::publisher::origin {
 
@@ -17,6 +18,9 @@ struct StreamBox {
     uint64_t offset = 0;         ///< position of its first header byte in the stream (bytes)
     uint32_t headerSize = 8;     ///< 8, or 16 with a 64-bit largesize
     std::vector<uint8_t> bytes;  ///< the whole box, header included
+
+    /// A view for mp4::readFragment (valid while this box lives).
+    [[nodiscard]] mp4::PlacedBox placed() const { return {bytes, offset, headerSize}; }
 };
 
 /// Splits an ISO BMFF byte stream (an ingest POST body) into top-level boxes as the bytes arrive,

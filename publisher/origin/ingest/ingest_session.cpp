@@ -6,9 +6,10 @@
 #include <numeric>
 
 #include "core/log.h"
+#include "publisher/mp4/fragment_reader.h"
 #include "publisher/mp4/init_segment.h"
 #include "publisher/mp4/media_segment.h"
-#include "publisher/origin/ingest/fragment_reader.h"
+#include "publisher/mp4/piff.h"
 
 namespace podium::publisher::origin {
 
@@ -169,7 +170,7 @@ Result<void> IngestSession::onFtyp(const StreamBox& box) {
 Result<void> IngestSession::onUuid(const StreamBox& box) {
     const size_t typeAt = box.headerSize;
     if (box.bytes.size() < typeAt + 16 + 4 ||
-        !std::equal(kLiveServerManifestUuid.begin(), kLiveServerManifestUuid.end(),
+        !std::equal(mp4::kLiveServerManifestUuid.begin(), mp4::kLiveServerManifestUuid.end(),
                     box.bytes.begin() + std::ptrdiff_t(typeAt))) {
         return ok();  // another uuid box (StreamManifest, vendor data): ignored
     }
@@ -298,7 +299,8 @@ Result<void> IngestSession::onMdat(StreamBox&& mdat) {
     }
     const StreamBox moof = std::move(*pendingMoof_);
     pendingMoof_.reset();
-    auto fragments = readFragment(moof, mdat, defaults_, limits_.maxSamplesPerFragment);
+    auto fragments =
+        mp4::readFragment(moof.placed(), mdat.placed(), defaults_, limits_.maxSamplesPerFragment);
     if (!fragments) {
         return makeError(fragments.error().withContext("stream " + streamId_));
     }
@@ -319,7 +321,7 @@ Result<void> IngestSession::onMdat(StreamBox&& mdat) {
 // declared tracks, decode times in range, and the segments it would become: each within
 // maxSegmentBytes, all together within kMaxExpansion x the bytes they arrived in (counted with
 // every sample: clamping at time 0 only removes some).
-Result<void> IngestSession::checkFragment(const std::vector<TrackFragment>& fragments,
+Result<void> IngestSession::checkFragment(const std::vector<mp4::TrackFragment>& fragments,
                                           uint64_t receivedBytes) const {
     uint64_t total = 0;
     for (const auto& fragment : fragments) {
@@ -363,7 +365,7 @@ Result<void> IngestSession::checkFragment(const std::vector<TrackFragment>& frag
     return ok();
 }
 
-Result<void> IngestSession::storeFragment(TrackFragment& fragment) {
+Result<void> IngestSession::storeFragment(mp4::TrackFragment& fragment) {
     auto it = std::find_if(tracks_.begin(), tracks_.end(), [&](const SessionTrack& t) {
         return t.sourceTrackId == fragment.trackId;
     });
@@ -475,11 +477,12 @@ IngestSession::Placement IngestSession::place(const TrackView* view, const Sessi
 }
 
 // Constant sample durations d give fps = timescale / d; the channel's track info is updated.
-void IngestSession::deriveFrameRate(SessionTrack& track, const TrackFragment& fragment) {
+void IngestSession::deriveFrameRate(SessionTrack& track, const mp4::TrackFragment& fragment) {
     const uint32_t d = fragment.samples.front().duration;
-    const bool constant = fragment.samples.size() >= 2 && d > 0 && d <= 0x7fffffffu &&
-                          std::all_of(fragment.samples.begin(), fragment.samples.end(),
-                                      [d](const FragmentSample& s) { return s.duration == d; });
+    const bool constant =
+        fragment.samples.size() >= 2 && d > 0 && d <= 0x7fffffffu &&
+        std::all_of(fragment.samples.begin(), fragment.samples.end(),
+                    [d](const mp4::FragmentSample& s) { return s.duration == d; });
     if (!constant) {
         return;
     }

@@ -18,8 +18,6 @@
 
 namespace podium::publisher::origin {
 
-struct TrackFragment;
-
 /// What an ingest body turned out to be (from its ftyp brands).
 enum class IngestFormat { Unknown = 1, Smooth, Cmaf };
 
@@ -125,12 +123,12 @@ private:
     Result<void> onMoov(const StreamBox& box);
     Result<void> onMdat(StreamBox&& mdat);
     Result<void> registerTracks(std::vector<IngestTrack> tracks);
-    Result<void> checkFragment(const std::vector<TrackFragment>& fragments,
+    Result<void> checkFragment(const std::vector<mp4::TrackFragment>& fragments,
                                uint64_t receivedBytes) const;
-    Result<void> storeFragment(TrackFragment& fragment);
+    Result<void> storeFragment(mp4::TrackFragment& fragment);
     Placement place(const TrackView* view, const SessionTrack& track, int64_t start,
                     int64_t duration, int64_t segmentTarget) const;
-    void deriveFrameRate(SessionTrack& track, const TrackFragment& fragment);
+    void deriveFrameRate(SessionTrack& track, const mp4::TrackFragment& fragment);
 
     SegmentStore& store_;
     const std::string channelName_;
@@ -145,7 +143,7 @@ private:
     IngestFormat format_ = IngestFormat::Unknown;
     std::vector<LsmTrack> lsm_;
     std::vector<SessionTrack> tracks_;
-    std::map<uint32_t, SampleDefaults> defaults_;  ///< trex defaults by source track_ID
+    std::map<uint32_t, mp4::SampleDefaults> defaults_;  ///< trex defaults by source track_ID
     std::optional<StreamBox> pendingMoof_;
     IngestStats stats_;
 };

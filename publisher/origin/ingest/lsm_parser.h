@@ -10,10 +10,6 @@
 
 namespace podium::publisher::origin {
 
-/// usertype of the Smooth Streaming Live Server Manifest box (MS-SSTR / PIFF).
-inline constexpr std::array<uint8_t, 16> kLiveServerManifestUuid = {
-    0xA5, 0xD4, 0x0B, 0x30, 0xE8, 0x14, 0x11, 0xDD, 0xBA, 0x2F, 0x08, 0x00, 0x20, 0x0C, 0x9A, 0x66};
-
 /// One `video` / `audio` / `textstream` element of a Live Server Manifest.
 struct LsmTrack {
     std::string kind;       ///< element name: "video", "audio", "textstream"

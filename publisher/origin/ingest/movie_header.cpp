@@ -207,7 +207,7 @@ void applyTrex(const Box& moov, std::vector<IngestTrack>& tracks) {
         in.skip(4);
         const uint32_t trackId = in.u32();
         in.skip(4);  // default_sample_description_index
-        SampleDefaults defaults{in.u32(), in.u32(), in.u32()};
+        mp4::SampleDefaults defaults{in.u32(), in.u32(), in.u32()};
         for (auto& t : tracks) {
             if (in.ok() && t.sourceTrackId == trackId) {
                 t.defaults = defaults;

@@ -7,16 +7,10 @@
 
 #include "core/encoded_packet.h"
 #include "core/status.h"
+#include "publisher/mp4/fragment_reader.h"
 #include "publisher/origin/ingest/lsm_parser.h"
 
 namespace podium::publisher::origin {
-
-/// Per-track sample defaults of a fragmented movie (moov/mvex/trex, ISO/IEC 14496-12 8.8.3).
-struct SampleDefaults {
-    uint32_t duration = 0;  ///< track timescale ticks
-    uint32_t size = 0;      ///< bytes
-    uint32_t flags = 0;     ///< trun sample_flags layout
-};
 
 /// One track declared by an ingest header: what the stream calls it and what Podium needs.
 /// `info` is complete except for `id` and `trackIndex`, which the channel assigns.
@@ -24,7 +18,7 @@ struct IngestTrack {
     uint32_t sourceTrackId = 0;  ///< tkhd / tfhd track_ID in the ingest stream
     std::string name;            ///< LSM trackName, or empty
     TrackInfo info;
-    SampleDefaults defaults;
+    mp4::SampleDefaults defaults;  ///< from trex
 };
 
 /// Reads the tracks of an ingest `moov` box (the whole box, header included): tkhd track_ID,

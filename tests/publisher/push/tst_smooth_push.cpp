@@ -5,6 +5,7 @@
 
 #include "publisher/manifest/hls_live.h"
 #include "publisher/mp4/box_reader.h"
+#include "publisher/mp4/piff.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/push/smooth_boxes.h"
 #include "publisher/push/smooth_push.h"
@@ -159,7 +160,7 @@ void TstSmoothPush::bodyBoxesFollowTheCheckpoints() {
         QVERIFY(brands.find("piff") != std::string::npos);
         QVERIFY(brands.find("iso2") != std::string::npos);
         QCOMPARE(b[1].type, mp4::FourCC("uuid"));
-        QVERIFY(b[1].userType == kLsmUuid);
+        QVERIFY(b[1].userType == mp4::kLiveServerManifestUuid);
         const std::string xml(b[1].payload.begin() + 4, b[1].payload.end());
         QVERIFY(xml.find("http://www.w3.org/2001/SMIL20/Language") != std::string::npos);
         QCOMPARE(b[2].type, mp4::FourCC("moov"));
@@ -171,7 +172,7 @@ void TstSmoothPush::bodyBoxesFollowTheCheckpoints() {
             QCOMPARE(trafs.size(), size_t(1));
             int tfxds = 0;
             for (const auto& child : trafs[0]->children) {
-                if (child.type == mp4::FourCC("uuid") && child.userType == kTfxdUuid) {
+                if (child.type == mp4::FourCC("uuid") && child.userType == mp4::kTfxdUuid) {
                     ++tfxds;  // checkpoint 6
                     QCOMPARE(child.size, uint64_t(44));
                     QCOMPARE(child.payload[0], uint8_t(1));
@@ -346,19 +347,18 @@ void TstSmoothPush::fiveRestartsLoseNothing() {
             QElapsedTimer back;
             back.start();
             // Live again = the sink has sent new bytes to the restarted receiver.
-            QTRY_VERIFY_WITH_TIMEOUT(sink.status().state == PushState::Live &&
-                                         sink.status().bytesSent > before,
-                                     2000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                sink.status().state == PushState::Live && sink.status().bytesSent > before, 2000);
             reconnectMs << back.elapsed();
         }
     });
     auto closed = sink.close();
     QVERIFY2(closed, closed ? "" : closed.error().toString().c_str());
     QCOMPARE(outages, 5);
-    qInfo("reconnect after each return (ms): %s",
-          qPrintable([&] {
+    qInfo("reconnect after each return (ms): %s", qPrintable([&] {
               QStringList l;
-              for (auto ms : reconnectMs) l << QString::number(ms);
+              for (auto ms : reconnectMs)
+                  l << QString::number(ms);
               return l.join(", ");
           }()));
     const auto view = store.find("five")->view();

@@ -12,8 +12,8 @@
 #include "../server/origin_test_client.h"
 #include "hostile_bodies.h"
 #include "publisher/mp4/box_reader.h"
+#include "publisher/mp4/fragment_reader.h"
 #include "publisher/mp4/media_segment.h"
-#include "publisher/origin/ingest/fragment_reader.h"
 #include "publisher/origin/ingest/ingest_session.h"
 #include "publisher/origin/server/origin_server.h"
 
@@ -266,8 +266,9 @@ void TstHostileIngest::readerRefusesEachRowWithoutAllocating() {
     moof.bytes.assign(overlapping.begin(), overlapping.begin() + std::ptrdiff_t((*top)[0].size));
     StreamBox mdat{mp4::FourCC{"mdat"}, 1000 + (*top)[0].size, 8, {}};
     mdat.bytes.assign(overlapping.begin() + std::ptrdiff_t((*top)[0].size), overlapping.end());
-    QCOMPARE(readFragment(moof, mdat, {}, 1).error().code(), ErrorCode::LimitExceeded);
-    const auto shared = readFragment(moof, mdat, {});
+    QCOMPARE(mp4::readFragment(moof.placed(), mdat.placed(), {}, 1).error().code(),
+             ErrorCode::LimitExceeded);
+    const auto shared = mp4::readFragment(moof.placed(), mdat.placed(), {});
     QVERIFY(!shared.has_value());
     QCOMPARE(shared.error().code(), ErrorCode::Parse);
 }

@@ -1,9 +1,9 @@
-#include "avc_config.h"
+#include "core/avc_config.h"
 
 #include <cstdio>
 #include <optional>
 
-namespace podium::encoder {
+namespace podium::avc {
 namespace {
 
 /// Reads bits MSB-first from an RBSP (emulation prevention bytes already removed).
@@ -282,4 +282,19 @@ Result<AvcDecoderConfig> parseAvcDecoderConfig(ByteSpan avcC) {
     return config;
 }
 
-}  // namespace podium::encoder
+Result<std::vector<uint8_t>> annexBParameterSets(ByteSpan avcC) {
+    auto config = parseAvcDecoderConfig(avcC);
+    if (!config) {
+        return makeError(config.error());
+    }
+    std::vector<uint8_t> out;
+    for (const auto* sets : {&config->sps, &config->pps}) {
+        for (const auto& nal : *sets) {
+            out.insert(out.end(), {0, 0, 0, 1});
+            out.insert(out.end(), nal.begin(), nal.end());
+        }
+    }
+    return out;
+}
+
+}  // namespace podium::avc

@@ -1,4 +1,4 @@
-#include "publisher/origin/ingest/fragment_reader.h"
+#include "publisher/mp4/fragment_reader.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,13 +7,11 @@
 
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/byte_reader.h"
+#include "publisher/mp4/piff.h"
 
-namespace podium::publisher::origin {
+namespace podium::publisher::mp4 {
 
 namespace {
-
-using mp4::Box;
-using mp4::ByteReader;
 
 // tfhd optional fields (ISO/IEC 14496-12 8.8.7.1).
 constexpr uint32_t kBaseDataOffset = 0x000001;
@@ -60,23 +58,6 @@ Result<TfhdFields> readTfhdFields(const Box& tfhd, const std::map<uint32_t, Samp
     return out;
 }
 
-// tfxd (MS-SSTR 2.2.4.4): version 1 = 64-bit time; the time is read as signed (FFmpeg writes
-// a wrapped negative first AAC time).
-std::optional<int64_t> readTfxd(const Box& traf) {
-    for (const Box& box : traf.children) {
-        if (box.type == mp4::FourCC{"uuid"} && box.userType == kTfxdUuid) {
-            ByteReader in(box.payload);
-            const uint8_t version = in.u8();
-            in.skip(3);
-            const int64_t time = version == 1 ? int64_t(in.u64()) : int64_t(in.u32());
-            if (in.ok()) {
-                return time;
-            }
-        }
-    }
-    return std::nullopt;
-}
-
 // The stream bytes one trun's samples cover, for the check that no two samples share a byte.
 struct Run {
     uint64_t begin = 0;
@@ -109,10 +90,10 @@ std::string trackText(uint32_t trackId) {
 // Appends the samples of one traf; `cursor` is the stream offset where the next sample's data
 // would start (updated). Stream offsets are mapped into mdat's bytes only after the whole
 // [position, position + size) range is known to lie inside the mdat payload.
-Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& mdat,
+Result<void> readTraf(const Box& traf, const PlacedBox& moof, const PlacedBox& mdat,
                       const std::map<uint32_t, SampleDefaults>& trex, bool firstTraf,
                       uint64_t& cursor, Budget& budget, TrackFragment& out) {
-    const Box* tfhdBox = mp4::findBox(traf.children, "tfhd");
+    const Box* tfhdBox = findBox(traf.children, "tfhd");
     if (!tfhdBox) {
         return makeError(ErrorCode::Parse, "traf without tfhd");
     }
@@ -121,14 +102,14 @@ Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& m
         return makeError(tfhd.error());
     }
     out.trackId = tfhd->trackId;
-    if (const Box* tfdt = mp4::findBox(traf.children, "tfdt")) {
-        auto time = mp4::readTfdt(*tfdt);
+    if (const Box* tfdt = findBox(traf.children, "tfdt")) {
+        auto time = readTfdt(*tfdt);
         if (!time) {
             return makeError(time.error());
         }
         out.decodeTime = *time;
     }
-    out.tfxdTime = readTfxd(traf);
+    out.tfxdTime = readTfxdTime(traf);
     // mdat.bytes is the whole box (header included) and was received, so neither sum can wrap.
     const uint64_t payloadStart = mdat.offset + mdat.headerSize;
     const uint64_t payloadEnd = mdat.offset + mdat.bytes.size();
@@ -141,8 +122,8 @@ Result<void> readTraf(const Box& traf, const StreamBox& moof, const StreamBox& m
         base = moof.offset;
     }
     bool firstTrun = true;
-    for (const Box* trunBox : mp4::findAllBoxes(traf.children, "trun")) {
-        auto trun = mp4::readTrun(*trunBox, budget.samplesLeft);
+    for (const Box* trunBox : findAllBoxes(traf.children, "trun")) {
+        auto trun = readTrun(*trunBox, budget.samplesLeft);
         if (!trun) {
             if (trun.error().code() == ErrorCode::LimitExceeded) {
                 return makeError(ErrorCode::LimitExceeded, "the fragment declares more than " +
@@ -222,11 +203,11 @@ Result<void> checkDisjoint(std::vector<Run>& runs) {
 
 }  // namespace
 
-Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const StreamBox& mdat,
+Result<std::vector<TrackFragment>> readFragment(const PlacedBox& moof, const PlacedBox& mdat,
                                                 const std::map<uint32_t, SampleDefaults>& defaults,
                                                 uint32_t maxSamples) {
     const std::string where = "moof at stream offset " + std::to_string(moof.offset);
-    auto boxes = mp4::BoxReader::parse(moof.bytes);
+    auto boxes = BoxReader::parse(moof.bytes);
     if (!boxes) {
         return makeError(boxes.error().withContext("moof"));
     }
@@ -234,7 +215,7 @@ Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const Str
     uint64_t cursor = mdat.offset + mdat.headerSize;
     bool firstTraf = true;
     Budget budget{maxSamples, maxSamples, {}};
-    for (const Box* traf : mp4::findAllBoxes(*boxes, "moof/traf")) {
+    for (const Box* traf : findAllBoxes(*boxes, "moof/traf")) {
         TrackFragment fragment;
         if (auto read = readTraf(*traf, moof, mdat, defaults, firstTraf, cursor, budget, fragment);
             !read) {
@@ -252,4 +233,4 @@ Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const Str
     return fragments;
 }
 
-}  // namespace podium::publisher::origin
+}  // namespace podium::publisher::mp4

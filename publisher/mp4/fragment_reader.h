@@ -8,14 +8,24 @@
 #include <vector>
 
 #include "core/status.h"
-#include "publisher/origin/ingest/box_stream_parser.h"
-#include "publisher/origin/ingest/movie_header.h"
 
-namespace podium::publisher::origin {
+namespace podium::publisher::mp4 {
 
-/// usertype of Smooth Streaming's TrackFragmentExtendedHeader box (tfxd, MS-SSTR 2.2.4.4).
-inline constexpr std::array<uint8_t, 16> kTfxdUuid = {
-    0x6D, 0x1D, 0x9B, 0x05, 0x42, 0xD5, 0x44, 0xE6, 0x80, 0xE2, 0x14, 0x1D, 0xAF, 0xF7, 0x57, 0xB2};
+/// Per-track sample defaults of a fragmented movie (moov/mvex/trex, ISO/IEC 14496-12 8.8.3).
+struct SampleDefaults {
+    uint32_t duration = 0;  ///< track timescale ticks
+    uint32_t size = 0;      ///< bytes
+    uint32_t flags = 0;     ///< trun sample_flags layout
+};
+
+/// A whole top-level box (header included) and the position of its first byte in the stream
+/// it came from: an ingest POST body, or a stored segment (then the offset is the position in
+/// the segment's bytes).
+struct PlacedBox {
+    std::span<const uint8_t> bytes;
+    uint64_t offset = 0;
+    uint32_t headerSize = 8;  ///< 8, or 16 with a 64-bit largesize
+};
 
 /// One sample of an ingested fragment; `data` points into the mdat it came from.
 struct FragmentSample {
@@ -41,6 +51,7 @@ struct TrackFragment {
 /// offset), default-base-is-moof or the implicit moof base, plus trun data_offset; a trun
 /// without data_offset starts right after the mdat header (first trun) or after the previous
 /// trun's data. The returned spans point into `mdat.bytes`. Pure; callable from any thread.
+/// Used by ingest (each POSTed moof + mdat) and by fragment merging (each chunk of a segment).
 ///
 /// Nothing read from the wire is trusted: offsets are resolved without wrapping (a negative
 /// data_offset before the start of the stream or a base_data_offset anywhere outside the mdat
@@ -48,8 +59,8 @@ struct TrackFragment {
 /// mdat byte (the runs of all trafs are disjoint), so the samples never add up to more bytes
 /// than the mdat holds. Errors: Parse (any of these, naming the track and sample),
 /// LimitExceeded (more than `maxSamples` samples in the moof, counted before any is stored).
-Result<std::vector<TrackFragment>> readFragment(const StreamBox& moof, const StreamBox& mdat,
+Result<std::vector<TrackFragment>> readFragment(const PlacedBox& moof, const PlacedBox& mdat,
                                                 const std::map<uint32_t, SampleDefaults>& defaults,
                                                 uint32_t maxSamples = 65536);
 
-}  // namespace podium::publisher::origin
+}  // namespace podium::publisher::mp4

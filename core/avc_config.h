@@ -7,7 +7,7 @@
 
 #include "core/status.h"
 
-namespace podium::encoder {
+namespace podium::avc {
 
 using ByteSpan = std::span<const uint8_t>;
 
@@ -60,7 +60,7 @@ struct SpsInfo {
 /// lengths, and the chroma/bit-depth extension for the high profiles.
 [[nodiscard]] Result<std::vector<uint8_t>> buildAvcDecoderConfig(ByteSpan sps, ByteSpan pps);
 
-/// What an avcC payload says (for tests and for ingest of pushed streams).
+/// What an avcC payload says (the Smooth CodecPrivateData, ingest of pushed streams, tests).
 struct AvcDecoderConfig {
     int version = 0;
     int profileIdc = 0;
@@ -73,4 +73,9 @@ struct AvcDecoderConfig {
 
 [[nodiscard]] Result<AvcDecoderConfig> parseAvcDecoderConfig(ByteSpan avcC);
 
-}  // namespace podium::encoder
+/// The parameter sets of an avcC payload as Annex B: 00 00 00 01 SPS ... 00 00 00 01 PPS ...
+/// (Smooth Streaming's CodecPrivateData, MS-SSTR 2.2.2.5). Errors: those of
+/// parseAvcDecoderConfig.
+[[nodiscard]] Result<std::vector<uint8_t>> annexBParameterSets(ByteSpan avcC);
+
+}  // namespace podium::avc

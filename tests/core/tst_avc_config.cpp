@@ -1,9 +1,9 @@
 #include <QtTest>
 
-#include "encoder/avc_config.h"
+#include "core/avc_config.h"
 
 using namespace podium;
-using namespace podium::encoder;
+using namespace podium::avc;
 
 namespace {
 
@@ -76,7 +76,7 @@ void TstAvcConfig::splitAnnexB() {
     QFETCH(QByteArray, stream);
     QFETCH(QList<QByteArray>, nals);
     QList<QByteArray> actual;
-    for (ByteSpan nal : encoder::splitAnnexB(span(stream))) {
+    for (ByteSpan nal : avc::splitAnnexB(span(stream))) {
         actual << toQByteArray(nal);
     }
     QCOMPARE(actual, nals);
@@ -113,14 +113,14 @@ void TstAvcConfig::codecString_data() {
 void TstAvcConfig::codecString() {
     QFETCH(QByteArray, sps);
     QFETCH(QString, expected);
-    auto text = encoder::codecString(span(sps));
+    auto text = avc::codecString(span(sps));
     QVERIFY2(text, text ? "" : text.error().toString().c_str());
     QCOMPARE(QString::fromStdString(*text), expected);
 }
 
 void TstAvcConfig::codecStringRefusesNonSps() {
-    QVERIFY(!encoder::codecString(kHighPps));
-    QVERIFY(!encoder::codecString(ByteSpan()));
+    QVERIFY(!avc::codecString(kHighPps));
+    QVERIFY(!avc::codecString(ByteSpan()));
 }
 
 void TstAvcConfig::highProfileSpsIsParsed() {
