@@ -9,10 +9,6 @@
 
 namespace podium::publisher::manifest {
 
-using origin::ChannelView;
-using origin::StoredSegment;
-using origin::TrackView;
-
 namespace {
 
 constexpr const char* kAudioChannelScheme =

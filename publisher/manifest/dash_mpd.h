@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "publisher/origin/channel.h"
+#include "publisher/manifest/segment_window.h"
 
 namespace podium::publisher::manifest {
 
@@ -31,7 +31,6 @@ struct DashOptions {
 /// Ended: type "static" with mediaPresentationDuration, the window starting at 0
 /// (presentationTimeOffset = first segment). Tracks without an init or complete segment are
 /// left out. Pure: any thread; `nowMs` = Unix ms.
-std::string renderDashMpd(const origin::ChannelView& view, int64_t nowMs,
-                          const DashOptions& options);
+std::string renderDashMpd(const ChannelView& view, int64_t nowMs, const DashOptions& options);
 
 }  // namespace podium::publisher::manifest

@@ -7,9 +7,6 @@
 
 namespace podium::publisher::manifest {
 
-using origin::StoredSegment;
-using origin::TrackView;
-
 namespace {
 
 constexpr int kMaxSegmentsAhead = 2;  // rfc8216bis 6.2.5.2: msn > last + 2 -> 400
@@ -126,6 +123,25 @@ BlockDecision decideBlocking(const TrackView& track, bool ended, int64_t msn,
         return started ? BlockDecision::ServeNow : BlockDecision::Wait;
     }
     return BlockDecision::Wait;
+}
+
+Result<BlockDecision> decideBlockingQuery(const ChannelView& view, const TrackView& track,
+                                          std::optional<std::string_view> msnText,
+                                          std::optional<std::string_view> partText) {
+    auto request = parseBlockingQuery(msnText, partText);
+    if (!request) {
+        return makeError(request.error());
+    }
+    if (!request->isBlocking()) {
+        return BlockDecision::ServeNow;
+    }
+    const BlockDecision decision =
+        decideBlocking(track, view.ended, *request->msn, request->part, view.segmentTarget);
+    if (decision == BlockDecision::BadRequest) {
+        return makeError(ErrorCode::InvalidArgument,
+                         "_HLS_msn / _HLS_part out of range for track " + track.info.id);
+    }
+    return decision;
 }
 
 }  // namespace podium::publisher::manifest

@@ -6,7 +6,7 @@
 
 #include "core/media_time.h"
 #include "core/status.h"
-#include "publisher/origin/channel.h"
+#include "publisher/manifest/segment_window.h"
 
 namespace podium::publisher::manifest {
 
@@ -36,7 +36,14 @@ enum class BlockDecision {
 /// ended every request is served at once. `targetDuration` bounds the part index (no segment
 /// holds more than ceil(TD / part duration) parts, plus the advance part limit). The caller
 /// answers 503 when a Wait lasts longer than 3 target durations. Pure: any thread.
-BlockDecision decideBlocking(const origin::TrackView& track, bool ended, int64_t msn,
+BlockDecision decideBlocking(const TrackView& track, bool ended, int64_t msn,
                              std::optional<int> part, MediaTime targetDuration);
+
+/// Both steps for a playlist GET of `track` with the raw query values: ServeNow (no
+/// _HLS_msn, or the asked media is there) or Wait; InvalidArgument (-> 400) for a malformed
+/// query or a BadRequest decision. Pure: any thread.
+Result<BlockDecision> decideBlockingQuery(const ChannelView& view, const TrackView& track,
+                                          std::optional<std::string_view> msnText,
+                                          std::optional<std::string_view> partText);
 
 }  // namespace podium::publisher::manifest

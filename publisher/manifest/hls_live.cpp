@@ -8,10 +8,6 @@
 
 namespace podium::publisher::manifest {
 
-using origin::ChannelView;
-using origin::StoredSegment;
-using origin::TrackView;
-
 namespace {
 
 constexpr double kHoldBackTargets = 3.0;  // HOLD-BACK / PART-HOLD-BACK in target durations
@@ -114,6 +110,7 @@ struct PlaylistContext {
     const ChannelView& view;
     const TrackView& track;
     bool withParts = false;
+    bool blockingReload = true;
     int targetDuration = 1;
     double partTarget = 0.0;
 };
@@ -122,13 +119,15 @@ std::string header(const PlaylistContext& c) {
     std::string out = "#EXTM3U\n";
     out += c.withParts ? "#EXT-X-VERSION:9\n" : "#EXT-X-VERSION:7\n";
     out += "#EXT-X-TARGETDURATION:" + std::to_string(c.targetDuration) + "\n";
-    hls::AttributeList control;
-    control.raw("CAN-BLOCK-RELOAD", "YES");
-    if (c.withParts) {
-        control.raw("PART-HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.partTarget, 5));
+    if (c.blockingReload) {
+        hls::AttributeList control;
+        control.raw("CAN-BLOCK-RELOAD", "YES");
+        if (c.withParts) {
+            control.raw("PART-HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.partTarget, 5));
+        }
+        control.raw("HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.targetDuration, 5));
+        out += "#EXT-X-SERVER-CONTROL:" + control.str() + "\n";
     }
-    control.raw("HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.targetDuration, 5));
-    out += "#EXT-X-SERVER-CONTROL:" + control.str() + "\n";
     if (c.withParts) {
         out += "#EXT-X-PART-INF:PART-TARGET=" + hls::decimalFloat(c.partTarget, 5) + "\n";
     }
@@ -229,6 +228,7 @@ std::string renderLiveMediaPlaylist(const ChannelView& view, const TrackView& tr
                                     const LlHlsOptions& options) {
     PlaylistContext c{view, track};
     c.withParts = rendersParts(view, track, options);
+    c.blockingReload = options.blockingReload;
     c.targetDuration = liveTargetDurationSeconds(view, track);
     c.partTarget = c.withParts ? livePartTargetSeconds(view, track) : 0.0;
     std::string out = header(c) + segmentLines(c) + preloadHint(c) + renditionReports(c);

@@ -8,9 +8,6 @@
 
 namespace podium::publisher::manifest {
 
-using origin::StoredSegment;
-using origin::TrackView;
-
 Result<std::vector<uint8_t>> buildSmoothFragment(const TrackView& track, int64_t startTicks,
                                                  int lookahead, bool ended) {
     std::vector<const StoredSegment*> complete;

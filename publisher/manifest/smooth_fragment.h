@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "publisher/origin/channel.h"
+#include "publisher/manifest/segment_window.h"
 
 namespace podium::publisher::manifest {
 
@@ -16,7 +16,7 @@ namespace podium::publisher::manifest {
 /// FailedPrecondition (-> 412) when the fragment is still being produced or is among the newest
 /// `lookahead` complete ones not yet announced in the manifest (unless `ended`); Parse when the
 /// stored bytes do not parse. Pure: any thread.
-Result<std::vector<uint8_t>> buildSmoothFragment(const origin::TrackView& track, int64_t startTicks,
+Result<std::vector<uint8_t>> buildSmoothFragment(const TrackView& track, int64_t startTicks,
                                                  int lookahead, bool ended = false);
 
 }  // namespace podium::publisher::manifest

@@ -9,10 +9,6 @@
 
 namespace podium::publisher::manifest {
 
-using origin::ChannelView;
-using origin::StoredSegment;
-using origin::TrackView;
-
 namespace {
 
 constexpr int64_t kManifestTimescale = 10'000'000;

@@ -8,7 +8,7 @@
 
 #include "core/encoded_packet.h"
 #include "core/status.h"
-#include "publisher/origin/channel.h"
+#include "publisher/manifest/segment_window.h"
 
 namespace podium::publisher::manifest {
 
@@ -21,11 +21,11 @@ namespace podium::publisher::manifest {
 /// segments, explicit t on the first (and after a gap), d on each, the newest `lookahead` held
 /// back while live (clients learn them from tfrf); all of them once the channel ended.
 /// Pure: any thread.
-std::string renderSmoothManifest(const origin::ChannelView& view, int lookahead);
+std::string renderSmoothManifest(const ChannelView& view, int lookahead);
 
 /// The QualityLevel Bitrate (and Fragments URL key) of a track: info.bitrateBps, or
 /// info.maxBitrateBps when the target is unknown.
-int64_t smoothBitrate(const origin::TrackView& track);
+int64_t smoothBitrate(const TrackView& track);
 
 /// `QualityLevels(<bitrate>[,k=v...])/Fragments(<type>=<time>)` after ".isml/".
 struct SmoothFragmentRequest {
@@ -40,7 +40,7 @@ Result<SmoothFragmentRequest> parseSmoothFragmentPath(std::string_view path);
 
 /// The track a QualityLevels(bitrate) + type name designates: a track of kind `typeName`
 /// ("video" / "audio") with an init whose smoothBitrate() equals `bitrate`; nullptr if none.
-const origin::TrackView* findSmoothTrack(const origin::ChannelView& view, std::string_view typeName,
-                                         int64_t bitrate);
+const TrackView* findSmoothTrack(const ChannelView& view, std::string_view typeName,
+                                 int64_t bitrate);
 
 }  // namespace podium::publisher::manifest

@@ -24,15 +24,16 @@ std::string HlsDashPut::name() const {
 }
 
 Result<void> HlsDashPut::open(const std::vector<TrackInfo>& tracks) {
-    origin::ChannelConfig config;
+    manifest::WindowConfig config;
     config.name = "push";
+    config.logComponent = "push";
     config.segmentTarget = MediaTime{options_.segmentDuration.count(), 1000};
     config.partTarget = MediaTime{0, 1000};
     config.dvrWindow =
         MediaTime{options_.segmentDuration.count() * std::max(1, options_.windowSegments), 1000};
     config.availabilityStartMs = wallClockMillis();
-    channel_ = std::make_shared<origin::Channel>(config);
-    channel_->setTracks(tracks);
+    window_ = std::make_unique<manifest::SegmentWindow>(config);
+    window_->setTracks(tracks);
     for (const auto& t : tracks) {
         lastTrackIndex_ = std::max(lastTrackIndex_, t.trackIndex);
     }
@@ -51,27 +52,25 @@ Result<void> HlsDashPut::sendHeader(TrackState& track, const std::string& baseUr
     if (!r) {
         return makeError(r.error());
     }
-    channel_->setInit(track.init);
+    window_->setInit(track.init);
     return ok();
 }
 
-Result<void> HlsDashPut::putPlaylist(const origin::ChannelView& view, const std::string& trackId,
+Result<void> HlsDashPut::putPlaylist(const manifest::ChannelView& view, const std::string& trackId,
                                      const std::string& baseUrl) {
-    const origin::TrackView* tv = view.track(trackId);
+    const manifest::TrackView* tv = view.track(trackId);
     if (!tv) {
         return ok();
     }
     manifest::LlHlsOptions plain;
     plain.lowLatency = false;
-    // A plain web server cannot hold blocking reloads: drop the origin's SERVER-CONTROL line.
-    std::string text = manifest::renderLiveMediaPlaylist(view, *tv, plain);
-    if (const auto at = text.find("#EXT-X-SERVER-CONTROL:"); at != std::string::npos) {
-        text.erase(at, text.find('\n', at) + 1 - at);
-    }
+    plain.blockingReload = false;  // a plain web server cannot hold a request
+    const std::string text = manifest::renderLiveMediaPlaylist(view, *tv, plain);
     return putText(baseUrl + "/" + trackId + "/index.m3u8", text, "application/vnd.apple.mpegurl");
 }
 
-Result<void> HlsDashPut::putManifests(const origin::ChannelView& view, const std::string& baseUrl) {
+Result<void> HlsDashPut::putManifests(const manifest::ChannelView& view,
+                                      const std::string& baseUrl) {
     if (auto r = putText(baseUrl + "/index.m3u8", manifest::renderLiveMultivariant(view),
                          "application/vnd.apple.mpegurl");
         !r) {
@@ -83,9 +82,9 @@ Result<void> HlsDashPut::putManifests(const origin::ChannelView& view, const std
                    "application/dash+xml");
 }
 
-Result<void> HlsDashPut::deleteEvicted(const origin::ChannelView& view, const std::string& trackId,
-                                       const std::string& baseUrl) {
-    const origin::TrackView* tv = view.track(trackId);
+Result<void> HlsDashPut::deleteEvicted(const manifest::ChannelView& view,
+                                       const std::string& trackId, const std::string& baseUrl) {
+    const manifest::TrackView* tv = view.track(trackId);
     auto& numbers = uploaded_[trackId];
     if (!tv || tv->segments.empty()) {
         return ok();
@@ -106,12 +105,12 @@ Result<void> HlsDashPut::deleteEvicted(const origin::ChannelView& view, const st
 int64_t HlsDashPut::sequenceFor(const std::string& trackId, const SegmentPtr& segment) const {
     // Segment::number skips a value when a segment was dropped before this destination (its
     // queue or spool overflowed); the playlists count consecutively. Name the file after the
-    // playlist entry the segment will become: the channel's next sequence, or the one it got
+    // playlist entry the segment will become: the window's next sequence, or the one it got
     // already when this is a retry of the last segment.
     if (const auto it = lastAdded_.find(trackId); it != lastAdded_.end()) {
         return it->second.number == segment->number ? it->second.sequence : it->second.sequence + 1;
     }
-    return segment->number;  // the channel numbers its first segment so
+    return segment->number;  // the window numbers its first segment so
 }
 
 Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segment,
@@ -127,9 +126,9 @@ Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segmen
     if (last.number < segment->number) {
         last = {segment->number, sequence};
         uploaded_[id].push_back(sequence);
-        channel_->addSegment(segment);
+        window_->addSegment(segment);
     }
-    const auto view = channel_->view();
+    const auto view = window_->snapshot(++windowVersion_);
     if (auto p = putPlaylist(*view, id, baseUrl); !p) {
         return p;
     }
@@ -142,8 +141,8 @@ Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segmen
 }
 
 Result<void> HlsDashPut::sendEnd(const std::string& baseUrl) {
-    channel_->end();
-    const auto view = channel_->view();
+    window_->end();
+    const auto view = window_->snapshot(++windowVersion_);
     for (const auto& t : view->tracks) {
         if (t.init) {
             if (auto p = putPlaylist(*view, t.info.id, baseUrl); !p) {

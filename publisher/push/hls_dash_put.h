@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "publisher/origin/channel.h"
+#include "publisher/manifest/segment_window.h"
 #include "publisher/push/request_push.h"
 
 namespace podium::publisher::push {
@@ -16,8 +16,9 @@ namespace podium::publisher::push {
 ///   (n = the segment's media sequence in the playlists, consecutive per track even when a
 ///   segment was dropped on the way here, so every playlist entry names an uploaded file),
 ///   <url>/index.m3u8 (multivariant), <url>/index.mpd.
-/// Playlists are rendered by publisher/manifest from a local origin::Channel fed with what was
-/// uploaded (a window of PushOptions::windowSegments segments; plain live HLS, no parts); a
+/// Playlists are rendered by publisher/manifest from a manifest::SegmentWindow fed with what was
+/// uploaded (a window of PushOptions::windowSegments segments; plain live HLS, no parts, no
+/// blocking reload); a
 /// media playlist is PUT only after its segment, the multivariant and MPD after every round of
 /// segments. Segments that left the window (plus a margin of 2 for late players) are DELETEd.
 /// At the end every playlist is PUT again with ENDLIST and the MPD becomes static.
@@ -37,21 +38,23 @@ private:
     Result<void> sendEnd(const std::string& baseUrl) override;
 
     Result<void> putText(const std::string& url, const std::string& text, const std::string& type);
-    Result<void> putPlaylist(const origin::ChannelView& view, const std::string& trackId,
+    Result<void> putPlaylist(const manifest::ChannelView& view, const std::string& trackId,
                              const std::string& baseUrl);
-    Result<void> putManifests(const origin::ChannelView& view, const std::string& baseUrl);
-    Result<void> deleteEvicted(const origin::ChannelView& view, const std::string& trackId,
+    Result<void> putManifests(const manifest::ChannelView& view, const std::string& baseUrl);
+    Result<void> deleteEvicted(const manifest::ChannelView& view, const std::string& trackId,
                                const std::string& baseUrl);
-    /// The file number of `segment` on the server: the sequence the local channel gives it.
+    /// The file number of `segment` on the server: the sequence the window gives it.
     int64_t sequenceFor(const std::string& trackId, const SegmentPtr& segment) const;
 
-    /// The last segment of a track added to the channel: its packager number and sequence.
+    /// The last segment of a track added to the window: its packager number and sequence.
     struct Added {
         int64_t number = -1;
         int64_t sequence = -1;
     };
 
-    std::shared_ptr<origin::Channel> channel_;
+    /// Set by open() before the worker starts; then the worker's alone.
+    std::unique_ptr<manifest::SegmentWindow> window_;
+    uint64_t windowVersion_ = 0;
     std::map<std::string, std::deque<int64_t>> uploaded_;  ///< sequences on the server (worker)
     std::map<std::string, Added> lastAdded_;               ///< per track (worker)
     int lastTrackIndex_ = 0;

@@ -5,8 +5,8 @@
 #include <tuple>
 
 #include "core/log.h"
-#include "publisher/push/push_factory.h"
 #include "core/thread.h"
+#include "publisher/push/push_factory.h"
 
 namespace podium::publisher::relay {
 
@@ -30,7 +30,7 @@ struct ChannelForwarder::Signal {
 namespace {
 
 /// A packager-style Segment from a stored one (the bytes are copied once per relay).
-SegmentPtr toSegment(const origin::StoredSegment& stored, int trackIndex) {
+SegmentPtr toSegment(const manifest::StoredSegment& stored, int trackIndex) {
     auto segment = std::make_shared<Segment>();
     segment->trackIndex = trackIndex;
     segment->number = stored.sequence;
@@ -59,7 +59,7 @@ InitSegmentPtr withIndex(const InitSegmentPtr& init, int trackIndex) {
     return copy;
 }
 
-std::vector<std::string> idsOf(const origin::ChannelView& view) {
+std::vector<std::string> idsOf(const manifest::ChannelView& view) {
     std::vector<std::string> ids;
     for (const auto& t : view.tracks) {
         ids.push_back(t.info.id);
@@ -113,7 +113,7 @@ void ChannelForwarder::run() {
     uint64_t waiter = 0;
     bool endSeen = false;
     while (true) {
-        const origin::ChannelViewPtr view = channel_->view();
+        const manifest::ChannelViewPtr view = channel_->view();
         if (!failed_) {
             process(*view);
         }
@@ -136,17 +136,17 @@ void ChannelForwarder::run() {
     close(endSeen);
 }
 
-bool ChannelForwarder::ready(const origin::ChannelView& view) const {
+bool ChannelForwarder::ready(const manifest::ChannelView& view) const {
     if (view.tracks.empty()) {
         return false;
     }
-    return std::all_of(view.tracks.begin(), view.tracks.end(), [](const origin::TrackView& t) {
+    return std::all_of(view.tracks.begin(), view.tracks.end(), [](const manifest::TrackView& t) {
         return t.init && std::any_of(t.segments.begin(), t.segments.end(),
                                      [](const auto& s) { return s.isComplete(); });
     });
 }
 
-void ChannelForwarder::process(const origin::ChannelView& view) {
+void ChannelForwarder::process(const manifest::ChannelView& view) {
     if (fanout_ && idsOf(view) != trackIds_) {
         logInfo("relay", view.name + ": tracks changed, reopening " + target_.url);
         close(false);
@@ -164,7 +164,7 @@ void ChannelForwarder::process(const origin::ChannelView& view) {
     forwardSegments(view);
 }
 
-void ChannelForwarder::open(const origin::ChannelView& view) {
+void ChannelForwarder::open(const manifest::ChannelView& view) {
     std::vector<TrackInfo> tracks;
     int64_t newest = INT64_MAX;
     for (size_t i = 0; i < view.tracks.size(); ++i) {
@@ -243,7 +243,7 @@ void ChannelForwarder::close(bool endOfStream) {
     ended_ = ended_ || endOfStream;
 }
 
-void ChannelForwarder::forwardInits(const origin::ChannelView& view) {
+void ChannelForwarder::forwardInits(const manifest::ChannelView& view) {
     for (size_t i = 0; i < view.tracks.size(); ++i) {
         const auto& t = view.tracks[i];
         auto& sent = sentInit_[t.info.id];
@@ -254,8 +254,8 @@ void ChannelForwarder::forwardInits(const origin::ChannelView& view) {
     }
 }
 
-void ChannelForwarder::forwardSegments(const origin::ChannelView& view) {
-    std::vector<std::tuple<int64_t, int, const origin::StoredSegment*>> todo;
+void ChannelForwarder::forwardSegments(const manifest::ChannelView& view) {
+    std::vector<std::tuple<int64_t, int, const manifest::StoredSegment*>> todo;
     for (size_t i = 0; i < view.tracks.size(); ++i) {
         const int64_t last = lastSent_[view.tracks[i].info.id];
         for (const auto& s : view.tracks[i].segments) {

@@ -37,12 +37,12 @@ private:
     struct Signal;
 
     void run();
-    void process(const origin::ChannelView& view);
-    bool ready(const origin::ChannelView& view) const;
-    void open(const origin::ChannelView& view);
+    void process(const manifest::ChannelView& view);
+    bool ready(const manifest::ChannelView& view) const;
+    void open(const manifest::ChannelView& view);
     void close(bool endOfStream);
-    void forwardInits(const origin::ChannelView& view);
-    void forwardSegments(const origin::ChannelView& view);
+    void forwardInits(const manifest::ChannelView& view);
+    void forwardSegments(const manifest::ChannelView& view);
 
     const std::shared_ptr<origin::Channel> channel_;
     const push::PushTarget target_;

@@ -18,6 +18,7 @@
 using namespace podium;
 using namespace podium::publisher;
 using namespace podium::publisher::origin;
+using namespace podium::publisher::manifest;
 using Clock = std::chrono::steady_clock;
 
 namespace {

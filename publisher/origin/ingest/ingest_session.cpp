@@ -229,7 +229,7 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
         ChannelConfig config = channel->config();
         channel = store_.recreate(config);
     }
-    const ChannelViewPtr view = channel ? channel->view() : nullptr;
+    const manifest::ChannelViewPtr view = channel ? channel->view() : nullptr;
     std::vector<TrackInfo> all;
     int nextIndex = 0;
     if (view) {
@@ -260,7 +260,7 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
                                                        std::to_string(limits_.maxTracksPerChannel));
     }
     channel_ = channel ? channel : store_.getOrCreate(channelName_);
-    // Video renditions first, highest bitrate first, then audio (ChannelView's order).
+    // Video renditions first, highest bitrate first, then audio (manifest::ChannelView's order).
     std::stable_sort(all.begin(), all.end(), [](const TrackInfo& a, const TrackInfo& b) {
         if (a.kind != b.kind) {
             return a.kind == TrackKind::Video;
@@ -270,7 +270,7 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
     channel_->setTracks(all);
     for (auto& track : tracks_) {
         auto bytes = mp4::buildInitSegment(track.info);
-        const TrackView* stored = view ? view->track(track.info.id) : nullptr;
+        const manifest::TrackView* stored = view ? view->track(track.info.id) : nullptr;
         const bool hadInit = stored && stored->init;
         track.continuing = hadInit && stored->init->bytes == bytes;
         track.initChanged = hadInit && !track.continuing;
@@ -398,8 +398,8 @@ Result<void> IngestSession::storeFragment(mp4::TrackFragment& fragment) {
         deriveFrameRate(track, fragment);
     }
 
-    const ChannelViewPtr view = channel_->view();
-    const TrackView* stored = view->track(track.info.id);
+    const manifest::ChannelViewPtr view = channel_->view();
+    const manifest::TrackView* stored = view->track(track.info.id);
     const int64_t target =
         std::max<int64_t>(1, view->segmentTarget.rescaled(track.info.timescale).value);
     switch (place(stored, track, start, duration, target)) {
@@ -443,9 +443,9 @@ Result<void> IngestSession::storeFragment(mp4::TrackFragment& fragment) {
     return ok();
 }
 
-IngestSession::Placement IngestSession::place(const TrackView* view, const SessionTrack& track,
-                                              int64_t start, int64_t duration,
-                                              int64_t segmentTarget) const {
+IngestSession::Placement IngestSession::place(const manifest::TrackView* view,
+                                              const SessionTrack& track, int64_t start,
+                                              int64_t duration, int64_t segmentTarget) const {
     (void)duration;
     if (!view || view->segments.empty()) {
         return Placement::Append;

@@ -126,7 +126,7 @@ private:
     Result<void> checkFragment(const std::vector<mp4::TrackFragment>& fragments,
                                uint64_t receivedBytes) const;
     Result<void> storeFragment(mp4::TrackFragment& fragment);
-    Placement place(const TrackView* view, const SessionTrack& track, int64_t start,
+    Placement place(const manifest::TrackView* view, const SessionTrack& track, int64_t start,
                     int64_t duration, int64_t segmentTarget) const;
     void deriveFrameRate(SessionTrack& track, const mp4::TrackFragment& fragment);
 

@@ -215,11 +215,11 @@ void HttpConnection::startStream(StreamSegment stream) {
 
 void HttpConnection::continueStream() {
     const StreamSegment& stream = *streamSegment_;
-    const ChannelViewPtr view = stream.channel->view();
-    const TrackView* track = view->track(stream.trackId);
-    const StoredSegment* segment = nullptr;
+    const manifest::ChannelViewPtr view = stream.channel->view();
+    const manifest::TrackView* track = view->track(stream.trackId);
+    const manifest::StoredSegment* segment = nullptr;
     if (track) {
-        for (const StoredSegment& s : track->segments) {
+        for (const manifest::StoredSegment& s : track->segments) {
             if (s.sequence == stream.sequence)
                 segment = &s;
         }
@@ -235,7 +235,7 @@ void HttpConnection::continueStream() {
     park(WaitForChange{stream.channel, view->version, stream.maxWait});
 }
 
-void HttpConnection::writeStreamChunk(Bytes bytes) {
+void HttpConnection::writeStreamChunk(manifest::Bytes bytes) {
     streamChunk_ = std::move(bytes);
     shared_->stats.addBytesOut(streamChunk_->size());
     stream_.expires_after(kWriteTimeout);

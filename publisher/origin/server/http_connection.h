@@ -57,7 +57,7 @@ private:
     void send(HttpReply reply);
     void startStream(StreamSegment stream);
     void continueStream();
-    void writeStreamChunk(Bytes bytes);
+    void writeStreamChunk(manifest::Bytes bytes);
     void finishStream();
     void onWritten(boost::beast::error_code ec, bool close);
     void shutdown();        ///< abrupt: an error or a truncated body
@@ -100,7 +100,7 @@ private:
     std::optional<StreamHeader> streamHeader_;
     std::optional<StreamSerializer> streamSerializer_;
     std::size_t streamPartsSent_ = 0;
-    Bytes streamChunk_;  ///< keeps the chunk being written alive
+    manifest::Bytes streamChunk_;  ///< keeps the chunk being written alive
 
     // The response being written: Beast's message and the reply that owns its body bytes.
     std::optional<Response> response_;

@@ -37,7 +37,7 @@ struct HttpReply {
     std::string cacheControl;
     std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
     std::string text;
-    Bytes bytes;
+    manifest::Bytes bytes;
     bool closeConnection = false;
 
     [[nodiscard]] std::size_t bodySize() const { return bytes ? bytes->size() : text.size(); }

@@ -3,8 +3,12 @@
 #include <chrono>
 #include <variant>
 
+#include "publisher/manifest/dash_mpd.h"
+#include "publisher/manifest/hls_blocking.h"
+#include "publisher/manifest/hls_live.h"
+#include "publisher/manifest/smooth_fragment.h"
+#include "publisher/manifest/smooth_manifest.h"
 #include "publisher/origin/server/access_control.h"
-#include "publisher/origin/server/manifest_calls.h"
 #include "publisher/origin/server/origin_responder.h"
 
 namespace podium::publisher::origin {
@@ -12,11 +16,11 @@ namespace {
 
 constexpr const char* kImmutable = "public, max-age=31536000, immutable";
 
-std::string mediaType(const TrackView& track) {
+std::string mediaType(const manifest::TrackView& track) {
     return track.info.kind == TrackKind::Audio ? "audio/mp4" : "video/mp4";
 }
 
-HttpReply bytesReply(Bytes bytes, std::string contentType, std::string cacheControl) {
+HttpReply bytesReply(manifest::Bytes bytes, std::string contentType, std::string cacheControl) {
     HttpReply reply;
     reply.contentType = std::move(contentType);
     reply.cacheControl = std::move(cacheControl);
@@ -29,7 +33,7 @@ HttpReply errorReply(const Status& status) {
 }
 
 /// The bounded wait of LL-HLS: three target durations.
-std::chrono::milliseconds maxWaitFor(const ChannelView& view) {
+std::chrono::milliseconds maxWaitFor(const manifest::ChannelView& view) {
     const double seconds = std::max(view.segmentTarget.seconds(), 1.0);
     return std::chrono::milliseconds(static_cast<int64_t>(seconds * 3000));
 }
@@ -38,8 +42,8 @@ HttpReply unavailable() {
     return textReply(503, "not available yet, try again\n");
 }
 
-const StoredSegment* findSegment(const TrackView& track, int64_t sequence) {
-    for (const StoredSegment& s : track.segments) {
+const manifest::StoredSegment* findSegment(const manifest::TrackView& track, int64_t sequence) {
+    for (const manifest::StoredSegment& s : track.segments) {
         if (s.sequence == sequence)
             return &s;
     }
@@ -47,7 +51,7 @@ const StoredSegment* findSegment(const TrackView& track, int64_t sequence) {
 }
 
 /// The sequence the next new segment of `track` will have (or -1 with none stored yet).
-int64_t nextSequence(const TrackView& track) {
+int64_t nextSequence(const manifest::TrackView& track) {
     return track.segments.empty() ? -1 : track.segments.back().sequence + 1;
 }
 
@@ -68,8 +72,8 @@ const std::string& channelOf(const Route& route) {
 /// What a media URL names, from one snapshot of its channel.
 struct Target {
     std::shared_ptr<Channel> channel;
-    ChannelViewPtr view;
-    const TrackView* track = nullptr;
+    manifest::ChannelViewPtr view;
+    const manifest::TrackView* track = nullptr;
 };
 
 /// The channel `name` (with at least one track when `needTracks`), or the 404 to answer.
@@ -78,7 +82,7 @@ std::variant<Target, HttpReply> findChannel(const SegmentStore& store, const std
     auto channel = store.find(name);
     if (!channel)
         return textReply(404, "no such channel\n");
-    ChannelViewPtr view = channel->view();
+    manifest::ChannelViewPtr view = channel->view();
     if (needTracks && view->tracks.empty())
         return textReply(404, "channel has no tracks yet\n");
     return Target{std::move(channel), std::move(view), nullptr};
@@ -129,7 +133,7 @@ Outcome OriginResponder::media(const HttpRequest& request, const Route& route,
     return textReply(404, "not found\n");
 }
 
-std::string OriginResponder::playlistCacheControl(const ChannelView& view) const {
+std::string OriginResponder::playlistCacheControl(const manifest::ChannelView& view) const {
     // Never cacheable for longer than half a part (or half a segment without parts); 1 s floor.
     const MediaTime unit = view.partTarget.value > 0 ? view.partTarget : view.segmentTarget;
     const int64_t seconds = std::max<int64_t>(1, static_cast<int64_t>(unit.seconds() / 2));
@@ -140,8 +144,9 @@ Outcome OriginResponder::multivariant(const MultivariantRoute& r) const {
     auto found = findChannel(store_, r.channel, true);
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
-    const ChannelViewPtr& view = std::get<Target>(found).view;
-    HttpReply reply = textReply(200, calls::multivariant(*view), "application/vnd.apple.mpegurl");
+    const manifest::ChannelViewPtr& view = std::get<Target>(found).view;
+    HttpReply reply =
+        textReply(200, manifest::renderLiveMultivariant(*view), "application/vnd.apple.mpegurl");
     reply.cacheControl = playlistCacheControl(*view);
     return reply;
 }
@@ -152,16 +157,19 @@ Outcome OriginResponder::mediaPlaylist(const MediaPlaylistRoute& r, const RouteQ
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
     const auto& [channel, view, track] = std::get<Target>(found);
-    auto decision = calls::blockingDecision(*view, *track, q.hlsMsn, q.hlsPart);
+    const auto text = [](const std::optional<std::string>& s) {
+        return s ? std::optional<std::string_view>(*s) : std::nullopt;
+    };
+    auto decision = manifest::decideBlockingQuery(*view, *track, text(q.hlsMsn), text(q.hlsPart));
     if (!decision)
         return textReply(400, decision.error().toString() + "\n");
-    if (*decision == calls::Block::Wait) {
+    if (*decision == manifest::BlockDecision::Wait) {
         if (waitExpired)
             return unavailable();
         return WaitForChange{channel, view->version, maxWaitFor(*view)};
     }
-    HttpReply reply =
-        textReply(200, calls::mediaPlaylist(*view, *track), "application/vnd.apple.mpegurl");
+    HttpReply reply = textReply(200, manifest::renderLiveMediaPlaylist(*view, *track, {}),
+                                "application/vnd.apple.mpegurl");
     const bool blocking = q.hlsMsn.has_value();
     reply.cacheControl = blocking ? "no-cache" : playlistCacheControl(*view);
     return reply;
@@ -173,7 +181,7 @@ Outcome OriginResponder::init(const InitRoute& r) const {
         return std::move(*reply);
     const auto& [channel, view, track] = std::get<Target>(found);
     // The init's bytes live inside the shared InitSegment: alias them, no copy.
-    Bytes bytes(track->init, &track->init->bytes);
+    manifest::Bytes bytes(track->init, &track->init->bytes);
     return bytesReply(std::move(bytes), mediaType(*track), kImmutable);
 }
 
@@ -182,7 +190,7 @@ Outcome OriginResponder::segment(const SegmentRoute& r, bool waitExpired, bool c
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
     const auto& [channel, view, track] = std::get<Target>(found);
-    const StoredSegment* s = findSegment(*track, r.sequence);
+    const manifest::StoredSegment* s = findSegment(*track, r.sequence);
     if (s && s->isComplete())
         return bytesReply(s->bytes, mediaType(*track), kImmutable);
     // The segment being built: stream its chunks as they are cut (low-latency DASH asks for the
@@ -203,9 +211,9 @@ Outcome OriginResponder::part(const PartRoute& r, bool waitExpired) const {
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
     const auto& [channel, view, track] = std::get<Target>(found);
-    const StoredSegment* s = findSegment(*track, r.sequence);
+    const manifest::StoredSegment* s = findSegment(*track, r.sequence);
     if (s && r.partIndex < static_cast<int64_t>(s->parts.size())) {
-        const StoredPart& p = s->parts[static_cast<std::size_t>(r.partIndex)];
+        const manifest::StoredPart& p = s->parts[static_cast<std::size_t>(r.partIndex)];
         if (p.bytes)
             return bytesReply(p.bytes, mediaType(*track), kImmutable);
     }
@@ -226,11 +234,12 @@ Outcome OriginResponder::dash(const DashMpdRoute& r, const HttpRequest& request)
     auto found = findChannel(store_, r.channel, true);
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
-    const ChannelViewPtr& view = std::get<Target>(found).view;
+    const manifest::ChannelViewPtr& view = std::get<Target>(found).view;
     // UTCTiming must be absolute: build it from the Host the client used.
     const std::string timeUrl = request.host.empty() ? "/time" : "http://" + request.host + "/time";
     HttpReply reply =
-        textReply(200, calls::dashMpd(*view, unixNowMs(), timeUrl), "application/dash+xml");
+        textReply(200, manifest::renderDashMpd(*view, unixNowMs(), {.timeUrl = timeUrl}),
+                  "application/dash+xml");
     reply.cacheControl = playlistCacheControl(*view);
     return reply;
 }
@@ -239,8 +248,8 @@ Outcome OriginResponder::smoothManifest(const SmoothManifestRoute& r) const {
     auto found = findChannel(store_, r.channel, true);
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
-    const ChannelViewPtr& view = std::get<Target>(found).view;
-    HttpReply reply = textReply(200, calls::smoothManifest(*view, config_.smoothLookahead),
+    const manifest::ChannelViewPtr& view = std::get<Target>(found).view;
+    HttpReply reply = textReply(200, manifest::renderSmoothManifest(*view, config_.smoothLookahead),
                                 "text/xml; charset=utf-8");
     reply.cacheControl = playlistCacheControl(*view);
     return reply;
@@ -250,11 +259,12 @@ Outcome OriginResponder::smoothFragment(const SmoothFragmentRoute& r) const {
     auto found = findChannel(store_, r.channel, false);
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
-    const ChannelViewPtr& view = std::get<Target>(found).view;
-    const TrackView* track = calls::smoothTrack(*view, r.kind, r.bitrate);
+    const manifest::ChannelViewPtr& view = std::get<Target>(found).view;
+    const manifest::TrackView* track = manifest::findSmoothTrack(*view, r.kind, r.bitrate);
     if (!track)
         return textReply(404, "no such quality level\n");
-    auto bytes = calls::smoothFragment(*view, *track, r.time, config_.smoothLookahead);
+    auto bytes =
+        manifest::buildSmoothFragment(*track, r.time, config_.smoothLookahead, view->ended);
     if (!bytes)
         return errorReply(bytes.error());
     auto shared = std::make_shared<const std::vector<uint8_t>>(std::move(*bytes));

@@ -34,7 +34,7 @@ private:
     Outcome dash(const DashMpdRoute& r, const HttpRequest& request) const;
     Outcome smoothManifest(const SmoothManifestRoute& r) const;
     Outcome smoothFragment(const SmoothFragmentRoute& r) const;
-    [[nodiscard]] std::string playlistCacheControl(const ChannelView& view) const;
+    [[nodiscard]] std::string playlistCacheControl(const manifest::ChannelView& view) const;
 
     // site_responses.cpp
     HttpReply landing(const RouteQuery& q, const HttpRequest& request) const;

@@ -23,7 +23,7 @@ std::string label(const std::string& value) {
 }
 
 /// Wall-clock age (s) of the newest complete segment's end, or -1 without one.
-double newestSegmentAgeSeconds(const TrackView& track, int64_t nowMs) {
+double newestSegmentAgeSeconds(const manifest::TrackView& track, int64_t nowMs) {
     for (auto it = track.segments.rbegin(); it != track.segments.rend(); ++it) {
         if (!it->isComplete())
             continue;
@@ -107,8 +107,8 @@ std::string OriginStats::renderPrometheus(const SegmentStore& store, int64_t now
         auto channel = store.find(name);
         if (!channel)
             continue;
-        const ChannelViewPtr view = channel->view();
-        for (const TrackView& track : view->tracks) {
+        const manifest::ChannelViewPtr view = channel->view();
+        for (const manifest::TrackView& track : view->tracks) {
             const std::string labels =
                 "{channel=\"" + label(name) + "\",track=\"" + label(track.info.id) + "\"}";
             bytesIn << "podium_origin_ingest_bytes_total" << labels << ' ' << track.bytesIn << '\n';

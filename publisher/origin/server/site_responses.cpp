@@ -145,10 +145,10 @@ HttpReply OriginResponder::apiChannels() const {
         auto channel = store_.find(name);
         if (!channel)
             continue;
-        const ChannelViewPtr view = channel->view();
+        const manifest::ChannelViewPtr view = channel->view();
         nlohmann::json tracks = nlohmann::json::array();
         bool hasMedia = false;
-        for (const TrackView& t : view->tracks) {
+        for (const manifest::TrackView& t : view->tracks) {
             hasMedia = hasMedia || !t.segments.empty();
             nlohmann::json track = {{"id", t.info.id},
                                     {"kind", t.info.kind == TrackKind::Audio ? "audio" : "video"},

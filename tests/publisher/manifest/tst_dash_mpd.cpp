@@ -24,7 +24,7 @@ namespace {
 // A wall clock a little after the fixture's live edge (14.75 s of media after AST).
 constexpr int64_t kNowMs = kAstMs + 14900;
 
-origin::ChannelViewPtr liveView() {
+manifest::ChannelViewPtr liveView() {
     ChannelScenario s;
     s.discontinuityAt = 8.0;
     return makeChannel(s)->view();

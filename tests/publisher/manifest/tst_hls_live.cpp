@@ -78,7 +78,7 @@ double tagNumber(const std::string& text, const std::string& tag) {
     return found.empty() ? -1.0 : std::stod(found.front().substr(tag.size() + 1));
 }
 
-origin::ChannelViewPtr liveView() {
+manifest::ChannelViewPtr liveView() {
     ChannelScenario s;
     s.discontinuityAt = 8.0;
     return makeChannel(s)->view();
@@ -167,7 +167,7 @@ void TstHlsLive::llHlsNumericRules_data() {
 void TstHlsLive::llHlsNumericRules() {
     QFETCH(QString, track);
     const auto v = liveView();
-    const origin::TrackView& t = *v->track(track.toStdString());
+    const manifest::TrackView& t = *v->track(track.toStdString());
     const std::string text = renderLiveMediaPlaylist(*v, t, {});
     const double td = tagNumber(text, "#EXT-X-TARGETDURATION");
     const std::string control = tagLines(text, "#EXT-X-SERVER-CONTROL").at(0);
@@ -194,7 +194,7 @@ void TstHlsLive::llHlsNumericRules() {
 
 void TstHlsLive::partsOnlyForTheLastSegments() {
     const auto v = liveView();
-    const origin::TrackView& t = *v->track("720p");
+    const manifest::TrackView& t = *v->track("720p");
     const std::string text = renderLiveMediaPlaylist(*v, t, {});
     const auto& last = t.segments.back();
     const double end = (last.start + last.duration).seconds();
@@ -252,7 +252,7 @@ void TstHlsLive::renditionReportsForEveryOtherTrack() {
 
 void TstHlsLive::sameProgramDateTimeForSameMediaTimeAcrossRenditions() {
     const auto v = liveView();
-    auto pdtBySequence = [&](const origin::TrackView& t) {
+    auto pdtBySequence = [&](const manifest::TrackView& t) {
         std::map<int64_t, std::string> out;
         std::string pdt;
         for (const auto& l : lines(renderLiveMediaPlaylist(*v, t, {}))) {
@@ -434,18 +434,18 @@ void TstHlsLive::decideBlocking() {
 // "absurdly far": answering 400 would lock a player out for as long as the long part stays in
 // the window (seen in the soak on a loaded machine).
 void TstHlsLive::irregularPartsDoNotShrinkThePartLimit() {
-    origin::TrackView track;
+    manifest::TrackView track;
     auto part = [](double seconds) {
-        return origin::StoredPart{MediaTime::fromSeconds(seconds, 90000), false, {}};
+        return manifest::StoredPart{MediaTime::fromSeconds(seconds, 90000), false, {}};
     };
-    origin::StoredSegment complete;
+    manifest::StoredSegment complete;
     complete.sequence = 10;
     complete.parts = {part(1.0), part(0.5), part(0.5)};
     complete.bytes = std::make_shared<const std::vector<uint8_t>>();
-    origin::StoredSegment open;
+    manifest::StoredSegment open;
     open.sequence = 11;
     open.parts.assign(8, part(0.25));
-    track.segments = origin::SegmentList::of({complete, open});
+    track.segments = manifest::SegmentList::of({complete, open});
     const auto target = MediaTime::fromSeconds(2, 90000);
     QCOMPARE(manifest::decideBlocking(track, false, 11, 8, target), BlockDecision::Wait);
     QCOMPARE(manifest::decideBlocking(track, false, 11, 40, target), BlockDecision::BadRequest);

@@ -29,7 +29,7 @@ constexpr uint8_t kTfxd[16] = {0x6D, 0x1D, 0x9B, 0x05, 0x42, 0xD5, 0x44, 0xE6,
 constexpr uint8_t kTfrf[16] = {0xD4, 0x80, 0x7E, 0xF2, 0xCA, 0x39, 0x46, 0x95,
                                0x8E, 0x54, 0x26, 0xCB, 0x9E, 0x46, 0xA7, 0x9F};
 
-origin::ChannelViewPtr liveView() {
+manifest::ChannelViewPtr liveView() {
     ChannelScenario s;
     s.discontinuityAt = 8.0;
     return makeChannel(s)->view();
@@ -52,8 +52,8 @@ const mp4::Box* uuidChild(const mp4::Box& traf, const uint8_t (&uuid)[16]) {
     return nullptr;
 }
 
-std::vector<const origin::StoredSegment*> complete(const origin::TrackView& t) {
-    std::vector<const origin::StoredSegment*> out;
+std::vector<const manifest::StoredSegment*> complete(const manifest::TrackView& t) {
+    std::vector<const manifest::StoredSegment*> out;
     for (const auto& s : t.segments) {
         if (s.isComplete()) {
             out.push_back(&s);

@@ -26,8 +26,8 @@ inline void feedChannel(origin::Channel& channel, const TestStream& stream, bool
 }
 
 /// Complete segments of a track view.
-inline std::vector<const origin::StoredSegment*> completeSegments(const origin::TrackView& t) {
-    std::vector<const origin::StoredSegment*> out;
+inline std::vector<const manifest::StoredSegment*> completeSegments(const manifest::TrackView& t) {
+    std::vector<const manifest::StoredSegment*> out;
     for (const auto& s : t.segments) {
         if (s.isComplete()) {
             out.push_back(&s);

@@ -94,7 +94,7 @@ void TstChannelRelay::relaysEveryChannelToAnotherOrigin() {
         const auto b = storeB.find(name)->view();
         QCOMPARE(b->tracks.size(), a->tracks.size());
         for (const auto& ta : a->tracks) {
-            const origin::TrackView* tb = b->track(ta.info.id);
+            const manifest::TrackView* tb = b->track(ta.info.id);
             QVERIFY2(tb, ta.info.id.c_str());
             const auto sa = completeSegments(ta);
             const auto sb = completeSegments(*tb);

@@ -21,7 +21,7 @@ private slots:
 
 private:
     void startUpstream();
-    void compareChannels(const origin::ChannelView& a, const origin::ChannelView& b);
+    void compareChannels(const manifest::ChannelView& a, const manifest::ChannelView& b);
 
     TestStream stream_;
     std::unique_ptr<origin::SegmentStore> upstreamStore_;
@@ -88,10 +88,11 @@ void TstPullClient::readsTheOriginsPlaylists() {
     QVERIFY(!media->ended);
 }
 
-void TstPullClient::compareChannels(const origin::ChannelView& a, const origin::ChannelView& b) {
+void TstPullClient::compareChannels(const manifest::ChannelView& a,
+                                    const manifest::ChannelView& b) {
     QCOMPARE(b.tracks.size(), a.tracks.size());
     for (const auto& ta : a.tracks) {
-        const origin::TrackView* tb = b.track(ta.info.id);
+        const manifest::TrackView* tb = b.track(ta.info.id);
         QVERIFY2(tb, ta.info.id.c_str());
         QCOMPARE(tb->info.kind, ta.info.kind);
         QCOMPARE(tb->info.codecString, ta.info.codecString);

@@ -10,6 +10,7 @@
 using namespace podium;
 using namespace podium::publisher;
 using namespace podium::publisher::origin;
+using namespace podium::publisher::manifest;
 
 class TstChannel : public QObject {
     Q_OBJECT

@@ -16,6 +16,7 @@
 using podium::ErrorCode;
 using podium::TrackKind;
 using namespace podium::publisher::origin;
+using namespace podium::publisher::manifest;
 namespace mp4 = podium::publisher::mp4;
 namespace test = podium::publisher::origin::test;
 

@@ -8,7 +8,7 @@
 
 #include "core/media_time.h"
 
-namespace podium::publisher::origin {
+namespace podium::publisher::manifest {
 
 using Bytes = std::shared_ptr<const std::vector<uint8_t>>;
 
@@ -20,11 +20,11 @@ struct StoredPart {
     Bytes bytes;
 };
 
-/// A segment as the origin serves it. `sequence` is the HLS media sequence number (and the
-/// DASH $Number$): consecutive per track, identical across the tracks of a channel for the
-/// same media time (it is the SegmentSchedule number for in-process feeds). While a segment is
-/// being built `bytes` is null and `parts` grows; once complete, `bytes` holds the whole segment
-/// (the concatenation of its parts).
+/// A segment in a live window (what the playlists list and the origin serves). `sequence` is the
+/// HLS media sequence number (and the DASH $Number$): consecutive per track, identical across the
+/// tracks of a channel for the same media time (it is the SegmentSchedule number for in-process
+/// feeds). While a segment is being built `bytes` is null and `parts` grows; once complete, `bytes`
+/// holds the whole segment (the concatenation of its parts).
 struct StoredSegment {
     int64_t sequence = 0;
     MediaTime start;     ///< tfdt of the first sample, track timescale
@@ -136,4 +136,4 @@ private:
     std::shared_ptr<const Items> items_;
 };
 
-}  // namespace podium::publisher::origin
+}  // namespace podium::publisher::manifest
