@@ -1,3 +1,3 @@
 #include "publisher/segment.h"
 
-// Segment types are plain data; this file anchors the podium_publisher library.
+// Segment types are plain data (built into podium_mp4).

@@ -8,7 +8,7 @@
 
 #include "app/cli/cli_support.h"
 #include "app/cli/origin_options.h"
-#include "app/cli/origin_url.h"
+#include "app/session/origin_url.h"
 #include "app/cli/terminal_qr.h"
 #include "app/cli/commands.h"
 #include "app/session/session.h"
@@ -92,7 +92,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
     }
     config.publishSpoolDir = parser.value("publish-spool-dir").toStdString();
     if (parser.isSet("origin") || parser.isSet("share")) {
-        auto listen = parseListenAddress(
+        auto listen = app::parseListenAddress(
             parser.isSet("origin") ? parser.value("origin").toStdString() : "8080",
             parser.isSet("share"));
         if (!listen) {
@@ -106,7 +106,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
         o.viewPasscode = secrets->viewPasscode.value_or("");
         o.metricsToken = secrets->metricsToken.value_or("");
         *tokenGenerated = !secrets->publishToken;
-        o.publishToken = secrets->publishToken ? *secrets->publishToken : randomToken();
+        o.publishToken = secrets->publishToken ? *secrets->publishToken : app::randomToken();
         auto limits = originLimitsFrom(parser);
         if (!limits) {
             return makeError(limits.error());
@@ -128,7 +128,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
 }
 
 void printOrigin(const app::OriginOptions& o, uint16_t port, bool tokenGenerated) {
-    const std::string base = "http://" + viewerHost(o.bindAddress) + ":" + std::to_string(port);
+    const std::string base = "http://" + app::viewerHost(o.bindAddress) + ":" + std::to_string(port);
     std::string viewer = base + "/watch/" + o.channel;
     if (!o.viewPasscode.empty()) {
         viewer += "?code=" + o.viewPasscode;

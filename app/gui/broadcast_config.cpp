@@ -10,7 +10,7 @@
 #include <QRegularExpression>
 #include <QUrl>
 
-#include "app/cli/origin_url.h"
+#include "app/session/origin_url.h"
 #include "app/gui/app_settings.h"
 #include "core/log.h"
 
@@ -39,7 +39,7 @@ Result<void> addOrigin(const AppSettings& settings, app::SessionConfig& config) 
     }
     o.channel = channel.toStdString();
     o.viewPasscode = settings.viewPasscode().toStdString();
-    o.publishToken = cli::randomToken();
+    o.publishToken = app::randomToken();
     return ok();
 }
 
@@ -141,7 +141,7 @@ QString viewerUrl(const app::OriginOptions& origin, uint16_t port) {
         return {};
     }
     QString url = QString("http://%1:%2/watch/%3")
-                      .arg(QString::fromStdString(cli::viewerHost(origin.bindAddress)))
+                      .arg(QString::fromStdString(app::viewerHost(origin.bindAddress)))
                       .arg(port)
                       .arg(QString::fromStdString(origin.channel));
     if (!origin.viewPasscode.empty()) {

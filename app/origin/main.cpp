@@ -14,7 +14,7 @@
 
 #include "app/cli/cli_support.h"
 #include "app/cli/origin_options.h"
-#include "app/cli/origin_url.h"
+#include "app/session/origin_url.h"
 #include "app/session/process_tuning.h"
 #include "capture/av_handles.h"
 #include "publisher/origin/segment_store.h"
@@ -62,7 +62,7 @@ Result<Credentials> credentialsFrom(const QCommandLineParser& parser) {
                        "the token given with --publish-token";
     }
     if (out.describe.empty()) {
-        out.anyChannelToken = cli::randomToken();
+        out.anyChannelToken = app::randomToken();
         out.generated = true;
         out.describe = "token " + out.anyChannelToken;
     }
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
     if (!cli::parseOrExplain(parser, "", QCoreApplication::arguments().mid(1))) {
         return parser.isSet("help") ? 0 : 2;
     }
-    auto listen = cli::parseListenAddress(parser.value("listen").toStdString(), false);
+    auto listen = app::parseListenAddress(parser.value("listen").toStdString(), false);
     if (!listen) {
         return cli::fail(listen.error().toString());
     }
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
         return cli::fail(server.error().toString());
     }
     const std::string base =
-        "http://" + cli::viewerHost(listen->address) + ":" + std::to_string((*server)->port());
+        "http://" + app::viewerHost(listen->address) + ":" + std::to_string((*server)->port());
     std::printf("podium-origin listening on %s\n", base.c_str());
     std::printf("publish: POST %s/live/<channel>.isml/Streams(<id>) with %s\n", base.c_str(),
                 credentials->describe.c_str());

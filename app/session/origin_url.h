@@ -5,7 +5,7 @@
 
 #include "core/status.h"
 
-namespace podium::cli {
+namespace podium::app {
 
 struct ListenAddress {
     std::string address = "127.0.0.1";
@@ -22,4 +22,4 @@ std::string viewerHost(const std::string& bindAddress);
 /// A random token (hex) for publishing when the user gave none.
 std::string randomToken(int bytes = 12);
 
-}  // namespace podium::cli
+}  // namespace podium::app

@@ -1,4 +1,4 @@
-#include "app/cli/origin_url.h"
+#include "app/session/origin_url.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <random>
 
-namespace podium::cli {
+namespace podium::app {
 
 Result<ListenAddress> parseListenAddress(const std::string& text, bool share) {
     ListenAddress out;
@@ -69,4 +69,4 @@ std::string randomToken(int bytes) {
     return out;
 }
 
-}  // namespace podium::cli
+}  // namespace podium::app
