@@ -7,12 +7,13 @@
 #include <utility>
 
 #include "app/cli/cli_support.h"
-#include "app/cli/origin_options.h"
-#include "app/session/origin_url.h"
-#include "app/cli/terminal_qr.h"
 #include "app/cli/commands.h"
+#include "app/cli/origin_options.h"
+#include "app/cli/terminal_qr.h"
+#include "app/session/origin_url.h"
 #include "app/session/session.h"
 #include "core/log.h"
+#include "publisher/push/push_target.h"
 
 namespace podium::cli {
 
@@ -80,11 +81,15 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
     config.sourceOptions.portalTokenFile = app::defaultPortalTokenFile();
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
-    for (const auto& target : parser.values("publish")) {
-        config.publish.push_back(target.toStdString());
+    for (const auto& spec : parser.values("publish")) {
+        auto target = publisher::push::PushTarget::parse(spec.toStdString(),
+                                                         secrets->publishToken.value_or(""));
+        if (!target) {
+            return makeError(target.error().withContext("--publish " + spec.toStdString()));
+        }
+        target->caFile = parser.value("publish-ca").toStdString();
+        config.destinations.push_back(std::move(*target));
     }
-    config.publishToken = secrets->publishToken.value_or("");
-    config.publishCaFile = parser.value("publish-ca").toStdString();
     bool spoolIsNumber = false;
     config.publishSpoolSeconds = parser.value("publish-spool").toDouble(&spoolIsNumber);
     if (!spoolIsNumber || config.publishSpoolSeconds < 2) {
@@ -117,27 +122,33 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
         if (!isNumber || o.dvrSeconds < 6) {
             return makeError(ErrorCode::InvalidArgument, "--dvr must be at least 6 seconds");
         }
-        if (!std::all_of(o.channel.begin(), o.channel.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-            }) || o.channel.empty()) {
-            return makeError(ErrorCode::InvalidArgument,
-                             "--channel may use letters, digits, - and _ (got \"" + o.channel + "\")");
+        if (!std::all_of(o.channel.begin(), o.channel.end(),
+                         [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                    c == '_';
+                         }) ||
+            o.channel.empty()) {
+            return makeError(
+                ErrorCode::InvalidArgument,
+                "--channel may use letters, digits, - and _ (got \"" + o.channel + "\")");
         }
     }
     return config;
 }
 
 void printOrigin(const app::OriginOptions& o, uint16_t port, bool tokenGenerated) {
-    const std::string base = "http://" + app::viewerHost(o.bindAddress) + ":" + std::to_string(port);
+    const std::string base =
+        "http://" + app::viewerHost(o.bindAddress) + ":" + std::to_string(port);
     std::string viewer = base + "/watch/" + o.channel;
     if (!o.viewPasscode.empty()) {
         viewer += "?code=" + o.viewPasscode;
     }
     std::printf("viewer: %s\n", viewer.c_str());
-    std::printf("hls: %s/live/%s/index.m3u8  dash: %s/live/%s/index.mpd  smooth: "
-                "%s/live/%s.isml/Manifest\n",
-                base.c_str(), o.channel.c_str(), base.c_str(), o.channel.c_str(), base.c_str(),
-                o.channel.c_str());
+    std::printf(
+        "hls: %s/live/%s/index.m3u8  dash: %s/live/%s/index.mpd  smooth: "
+        "%s/live/%s.isml/Manifest\n",
+        base.c_str(), o.channel.c_str(), base.c_str(), o.channel.c_str(), base.c_str(),
+        o.channel.c_str());
     // A token the user gave is theirs to know; only a generated one is shown.
     const std::string token =
         tokenGenerated ? "token " + o.publishToken : "the token given with --publish-token";
@@ -155,13 +166,17 @@ int runStream(const QStringList& args) {
     QCommandLineParser parser;
     parser.setApplicationDescription("Capture, encode the preset's ladder and publish it.");
     parser.addOptions({
-        {"source", "testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], window:ID, "
-                   "portal[:choose], camera[:/dev/videoN]. Plain \"screen\" uses the desktop "
-                   "portal on Wayland.", "SOURCE", "testpattern"},
+        {"source",
+         "testpattern, file:PATH[:loop], screen[:DISPLAY[+X,Y,WxH]], window:ID, "
+         "portal[:choose], camera[:/dev/videoN]. Plain \"screen\" uses the desktop "
+         "portal on Wayland.",
+         "SOURCE", "testpattern"},
         {"pip", "Webcam picture-in-picture: camera[:/dev/videoN].", "CAMERA"},
         {"preset", "Preset name or a .json file (default \"User group 720p\").", "PRESET"},
-        {"audio", "testtone, pulse[:DEVICE] or none (default: the source's own sound; the "
-                  "default microphone for screen and camera).", "AUDIO", "auto"},
+        {"audio",
+         "testtone, pulse[:DEVICE] or none (default: the source's own sound; the "
+         "default microphone for screen and camera).",
+         "AUDIO", "auto"},
         {"title", "Lower-third title.", "TEXT"},
         {"archive", "Write an HLS archive (VOD of exactly what went out) into DIR.", "DIR"},
         {"origin", "Host the local origin on [ADDR:]PORT (default address 127.0.0.1).",
@@ -169,19 +184,28 @@ int runStream(const QStringList& args) {
         {"share", "Share the origin on the LAN (listen on all interfaces)."},
         {"channel", "Channel name on the origin (default \"live\").", "NAME", "live"},
         {"view-passcode", "Viewers need CODE to watch.", "CODE"},
-        {"publish", "Push to a publishing point: [smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]. "
-                    "Repeat for several. Without a prefix, a URL with .isml is Smooth ingest, "
-                    "any other CMAF ingest. Credentials: URL userinfo or --publish-token.",
+        {"publish",
+         "Push to a publishing point: [smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]. "
+         "Repeat for several. Without a prefix, a URL with .isml is Smooth ingest, "
+         "any other CMAF ingest. Credentials: URL userinfo or --publish-token.",
          "[PROTOCOL=]URL"},
-        {"publish-spool", "Seconds of media kept per destination to re-send after a reconnect "
-                          "(default 30).", "SECONDS", "30"},
-        {"publish-spool-dir", "Keep that media on disk in DIR instead of in memory (for long "
-                              "spools on a flaky uplink).", "DIR"},
-        {"publish-ca", "CA certificate (PEM) to verify the publishing points' TLS certificates "
-                       "with (default: the system's CAs).", "FILE"},
-        {"publish-token", "Publish token: sent to --publish targets whose URL has no "
-                          "credentials, and required from encoders publishing into --origin "
-                          "(default there: a random one, printed).", "TOKEN"},
+        {"publish-spool",
+         "Seconds of media kept per destination to re-send after a reconnect "
+         "(default 30).",
+         "SECONDS", "30"},
+        {"publish-spool-dir",
+         "Keep that media on disk in DIR instead of in memory (for long "
+         "spools on a flaky uplink).",
+         "DIR"},
+        {"publish-ca",
+         "CA certificate (PEM) to verify the publishing points' TLS certificates "
+         "with (default: the system's CAs).",
+         "FILE"},
+        {"publish-token",
+         "Publish token: sent to --publish targets whose URL has no "
+         "credentials, and required from encoders publishing into --origin "
+         "(default there: a random one, printed).",
+         "TOKEN"},
         {"metrics-token", "The origin's /metrics needs Authorization: Bearer TOKEN.", "TOKEN"},
         {"dvr", "Seconds of the live window the origin keeps (default 60).", "SECONDS", "60"},
         {"duration", "Stop after SECONDS (default: until Ctrl-C).", "SECONDS"},

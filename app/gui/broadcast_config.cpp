@@ -10,8 +10,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
-#include "app/session/origin_url.h"
 #include "app/gui/app_settings.h"
+#include "app/session/origin_url.h"
 #include "core/log.h"
 
 namespace podium::gui {
@@ -119,21 +119,27 @@ Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings) {
         return makeError(r.error());
     }
     for (const RemoteDestination& d : settings.destinations()) {
-        if (d.enabled) {
-            config.publish.push_back(pushSpec(d));
+        if (!d.enabled) {
+            continue;
         }
+        auto target = pushTarget(d);
+        if (!target) {
+            return makeError(target.error());
+        }
+        config.destinations.push_back(std::move(*target));
     }
     return config;
 }
 
-std::string pushSpec(const RemoteDestination& destination) {
-    QUrl url(destination.url);
-    if (!destination.username.isEmpty() || !destination.password.isEmpty()) {
-        url.setUserName(destination.username);
-        url.setPassword(destination.password);
+Result<publisher::push::PushTarget> pushTarget(const RemoteDestination& destination) {
+    auto target = publisher::push::PushTarget::parse(destination.toSpec().toStdString());
+    if (!target) {
+        return makeError(
+            target.error().withContext("destination " + destination.url.toStdString()));
     }
-    return (protocolName(destination.protocol).toLower() + "=" + url.toString(QUrl::FullyEncoded))
-        .toStdString();
+    target->user = destination.username.toStdString();
+    target->password = destination.password.toStdString();
+    return target;
 }
 
 QString viewerUrl(const app::OriginOptions& origin, uint16_t port) {

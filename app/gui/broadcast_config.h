@@ -1,5 +1,7 @@
 #pragma once
 
+#include "publisher/push/push_target.h"
+
 #include <QString>
 
 #include "app/gui/remote_destination.h"
@@ -22,8 +24,10 @@ Result<app::SessionConfig> buildCaptureConfig(const AppSettings& settings);
 /// GUI thread (reads AppSettings).
 Result<app::SessionConfig> buildSessionConfig(const AppSettings& settings);
 
-/// The `--publish` spec for a remote publishing point: "smooth=http://user:pass@host/path".
-std::string pushSpec(const RemoteDestination& destination);
+/// The typed push target of a remote publishing point: protocol and URL through
+/// PushTarget::parse (the parser podium-cli --publish uses), the credentials set as they are
+/// (never re-encoded into the URL). Errors: InvalidArgument naming the destination.
+Result<publisher::push::PushTarget> pushTarget(const RemoteDestination& destination);
 
 /// The viewer page for an origin listening on `port`: http://HOST:PORT/watch/CHANNEL[?code=..].
 /// HOST is the LAN address when the origin listens on all interfaces.

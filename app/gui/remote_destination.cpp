@@ -91,8 +91,8 @@ DestinationParse parseDestination(const QString& text) {
                                        ? PublishProtocol::Smooth
                                        : PublishProtocol::Cmaf;
     }
-    out.destination.username = url.userName();
-    out.destination.password = url.password();
+    out.destination.username = url.userName(QUrl::FullyDecoded);
+    out.destination.password = url.password(QUrl::FullyDecoded);
     QUrl clean = url;
     clean.setUserInfo(QString());
     out.destination.url = clean.toString();

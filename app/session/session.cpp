@@ -158,15 +158,11 @@ Result<void> Session::addPushTargets() {
     options.spoolDuration =
         std::chrono::milliseconds(static_cast<int64_t>(config_.publishSpoolSeconds * 1000.0));
     options.spoolDirectory = config_.publishSpoolDir;
-    for (const auto& spec : config_.publish) {
-        auto target = publisher::push::PushTarget::parse(spec, config_.publishToken);
-        if (!target) {
-            return makeError(target.error().withContext("--publish " + spec));
-        }
-        target->caFile = config_.publishCaFile;
-        auto sink = publisher::push::makePushSink(*target, options);
+    for (const auto& target : config_.destinations) {
+        auto sink = publisher::push::makePushSink(target, options);
         if (!sink) {
-            return makeError(sink.error().withContext("--publish " + spec));
+            return makeError(sink.error().withContext(
+                std::string(publisher::push::protocolName(target.protocol)) + " " + target.url));
         }
         pushSinks_.push_back(sink->get());
         // A slow or dead destination loses whole segments on its own queue, nobody else does.

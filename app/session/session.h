@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "app/session/source_spec.h"
-#include "publisher/origin/origin_limits.h"
 #include "core/clock.h"
 #include "encoder/ladder_pipeline.h"
+#include "publisher/origin/origin_limits.h"
+#include "publisher/push/push_target.h"
 #include "publisher/sinks/sink_fanout.h"
 
 namespace podium::publisher {
@@ -50,13 +51,10 @@ struct SessionConfig {
     encoder::LadderOptions ladder;
     std::string archiveDir;  ///< empty: no archive
     OriginOptions origin;
-    /// Remote publishing points: "[smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]" each.
-    std::vector<std::string> publish;
-    /// Credential for `publish` targets whose URL carries none (Bearer, or "user:password").
-    std::string publishToken;
-    /// PEM file of the CA that signed the publishing points' certificates (default: the
-    /// system's CAs) — for an in-house TLS endpoint with its own CA.
-    std::string publishCaFile;
+    /// Remote publishing points, typed: protocol, URL and backups, credentials, CA file. Front
+    /// ends make them with publisher::push::PushTarget::parse (the one parser of "[smooth|cmaf|
+    /// hls|dash=]URL[,BACKUP_URL...]"), so a typo is reported before anything starts.
+    std::vector<publisher::push::PushTarget> destinations;
     /// Media kept per track for re-sending after a reconnect (seconds), and where: empty =
     /// in memory, a folder = on disk.
     double publishSpoolSeconds = 30;

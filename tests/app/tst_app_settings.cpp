@@ -182,14 +182,22 @@ void TstAppSettings::captureConfigCarriesSoundAndScene() {
 }
 
 void TstAppSettings::destinationsBecomePushTargets() {
+    using podium::publisher::push::PushTarget;
     const auto parsed = parseDestination("https://enc:p%40ss@ingest.example/live/ug.isml");
     QVERIFY(parsed.ok);
-    QCOMPARE(QString::fromStdString(podium::gui::pushSpec(parsed.destination)),
-             QString("smooth=https://enc:p%40ss@ingest.example/live/ug.isml"));
+    const auto smooth = podium::gui::pushTarget(parsed.destination);
+    QVERIFY(smooth);
+    QVERIFY(smooth->protocol == PushTarget::Protocol::Smooth);
+    QCOMPARE(smooth->url, std::string("https://ingest.example/live/ug.isml"));
+    QCOMPARE(smooth->user, std::string("enc"));
+    QCOMPARE(smooth->password, std::string("p@ss"));  // as typed, not URL-encoded twice
     const auto hls = parseDestination("hls=http://cdn.example/podium/");
     QVERIFY(hls.ok);
-    QCOMPARE(QString::fromStdString(podium::gui::pushSpec(hls.destination)),
-             QString("hls=http://cdn.example/podium/"));
+    const auto put = podium::gui::pushTarget(hls.destination);
+    QVERIFY(put);
+    QVERIFY(put->protocol == PushTarget::Protocol::Hls);
+    QCOMPARE(put->url, std::string("http://cdn.example/podium"));
+    QVERIFY(put->user.empty() && put->password.empty());
 }
 
 QTEST_GUILESS_MAIN(TstAppSettings)
