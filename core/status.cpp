@@ -4,18 +4,32 @@ namespace podium {
 
 const char* errorCodeName(ErrorCode code) {
     switch (code) {
-        case ErrorCode::InvalidArgument: return "invalid argument";
-        case ErrorCode::NotFound: return "not found";
-        case ErrorCode::Io: return "I/O error";
-        case ErrorCode::Parse: return "parse error";
-        case ErrorCode::Codec: return "codec error";
-        case ErrorCode::Unavailable: return "unavailable";
-        case ErrorCode::PermissionDenied: return "permission denied";
-        case ErrorCode::Cancelled: return "cancelled";
-        case ErrorCode::FailedPrecondition: return "failed precondition";
-        case ErrorCode::Unsupported: return "unsupported";
-        case ErrorCode::Internal: return "internal error";
-        case ErrorCode::LimitExceeded: return "limit exceeded";
+        case ErrorCode::InvalidArgument:
+            return "invalid argument";
+        case ErrorCode::NotFound:
+            return "not found";
+        case ErrorCode::Io:
+            return "I/O error";
+        case ErrorCode::Parse:
+            return "parse error";
+        case ErrorCode::Codec:
+            return "codec error";
+        case ErrorCode::Unavailable:
+            return "unavailable";
+        case ErrorCode::PermissionDenied:
+            return "permission denied";
+        case ErrorCode::Cancelled:
+            return "cancelled";
+        case ErrorCode::FailedPrecondition:
+            return "failed precondition";
+        case ErrorCode::Unsupported:
+            return "unsupported";
+        case ErrorCode::Internal:
+            return "internal error";
+        case ErrorCode::LimitExceeded:
+            return "limit exceeded";
+        case ErrorCode::NoSpace:
+            return "no space left";
     }
     return "unknown error";
 }

@@ -22,6 +22,7 @@ enum class ErrorCode {
     Unsupported,          ///< well-formed but not something we handle (a codec: 415)
     Internal,             ///< a bug or an unexpected library state
     LimitExceeded,        ///< input over a configured limit (a box, a segment, a count: 413)
+    NoSpace,              ///< a disk or quota is full (ENOSPC, EDQUOT)
 };
 
 const char* errorCodeName(ErrorCode code);
@@ -54,7 +55,9 @@ template <typename T>
 using Result = tl::expected<T, Status>;
 
 /// Success of a Result<void>.
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+    return {};
+}
 
 /// `return makeError(ErrorCode::Io, "cannot open " + path);` from any Result-returning function.
 inline tl::unexpected<Status> makeError(ErrorCode code, std::string message) {

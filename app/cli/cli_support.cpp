@@ -8,7 +8,9 @@ namespace podium::cli {
 
 namespace {
 std::atomic<bool> gStop{false};
-extern "C" void onStopSignal(int) { gStop = true; }
+extern "C" void onStopSignal(int) {
+    gStop = true;
+}
 }  // namespace
 
 void installStopSignals() {
@@ -19,7 +21,9 @@ void installStopSignals() {
     sigaction(SIGTERM, &action, nullptr);
 }
 
-bool stopSignalled() { return gStop; }
+bool stopSignalled() {
+    return gStop;
+}
 
 bool parseOrExplain(QCommandLineParser& parser, const QString& command, const QStringList& args) {
     parser.addHelpOption();
@@ -65,14 +69,14 @@ std::string formatStatusLine(const app::SessionStats& now, const app::SessionSta
                   static_cast<unsigned long long>(now.segmentsOut));
     line += buf;
     for (const auto& sink : now.sinks) {
-        line += " | " + sink.name + " " + sink.state;
+        line += " | " + sink.name + " " + app::destinationStateName(sink.state);
         if (sink.lastHttpStatus != 0) {
             line += " (HTTP " + std::to_string(sink.lastHttpStatus) + ")";
         }
         if (sink.segmentsDropped != 0) {
             line += ", " + std::to_string(sink.segmentsDropped) + " segments dropped";
         }
-        if (sink.state != "live" && !sink.lastError.empty()) {
+        if (sink.state != app::DestinationState::Live && !sink.lastError.empty()) {
             line += ": " + sink.lastError;
         }
     }

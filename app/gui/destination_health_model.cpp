@@ -8,14 +8,12 @@
 
 namespace podium::gui {
 
-void DestinationHealthModel::update(const std::vector<app::SinkState>& sinks) {
+void DestinationHealthModel::update(const std::vector<app::DestinationStatus>& destinations) {
     std::vector<Row> next;
-    for (const auto& s : sinks) {
-        const QString name = QString::fromStdString(s.name);
-        const QString state = QString::fromStdString(s.state);
-        next.push_back({name, state,
-                        describeSinkProblem(name, state, QString::fromStdString(s.lastError)),
-                        s.bytesQueued, s.lastHttpStatus, s.retries});
+    for (const auto& d : destinations) {
+        next.push_back({QString::fromStdString(d.name), describeDestinationState(d.state),
+                        d.state == app::DestinationState::Failed, describeDestinationProblem(d),
+                        d.bytesQueued, d.lastHttpStatus, d.retries});
     }
     if (next.size() != rows_.size()) {
         beginResetModel();
@@ -48,7 +46,7 @@ QVariant DestinationHealthModel::data(const QModelIndex& index, int role) const 
         return {};
     }
     const Row& r = rows_[size_t(index.row())];
-    if (role == Qt::ForegroundRole && index.column() != Destination && r.state == "failed") {
+    if (role == Qt::ForegroundRole && index.column() != Destination && r.failed) {
         return QBrush(QColor(0xc0, 0x20, 0x20));
     }
     if (role != Qt::DisplayRole && role != Qt::ToolTipRole) {
@@ -62,7 +60,8 @@ QVariant DestinationHealthModel::data(const QModelIndex& index, int role) const 
         case Queued:
             return QLocale().formattedDataSize(qint64(r.bytesQueued));
         case LastHttpStatus:
-            return r.lastHttpStatus ? QVariant(qlonglong(r.lastHttpStatus)) : QVariant(QString("-"));
+            return r.lastHttpStatus ? QVariant(qlonglong(r.lastHttpStatus))
+                                    : QVariant(QString("-"));
         case Retries:
             return qulonglong(r.retries);
         case Problem:

@@ -15,7 +15,7 @@ public:
     enum Column { Destination = 0, State, Queued, LastHttpStatus, Retries, Problem, ColumnCount };
 
     using QAbstractTableModel::QAbstractTableModel;
-    void update(const std::vector<app::SinkState>& sinks);
+    void update(const std::vector<app::DestinationStatus>& destinations);
     void clear();
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -28,6 +28,7 @@ private:
     struct Row {
         QString name;
         QString state;
+        bool failed = false;
         QString problem;
         uint64_t bytesQueued = 0;
         long lastHttpStatus = 0;

@@ -21,49 +21,70 @@ bool mentions(const QString& text, std::initializer_list<const char*> needles) {
     return false;
 }
 
-/// The part of a sentence every error shares: what the computer could not do.
-QString cause(const QString& error) {
-    if (mentions(error, {"401", "403", "PermissionDenied", "permission denied", "unauthorized",
-                         "forbidden"})) {
-        return tr("refused the password");
+/// The part of a sentence every destination error shares: what the computer could not do.
+QString cause(std::optional<ErrorCode> code) {
+    if (!code) {
+        return {};
     }
-    if (mentions(error, {"404", "not found", "NotFound"})) {
-        return tr("does not know this address");
+    switch (*code) {
+        case ErrorCode::PermissionDenied:
+            return tr("refused the password");
+        case ErrorCode::NotFound:
+            return tr("does not know this address");
+        case ErrorCode::Unavailable:
+            return tr("cannot be reached");
+        case ErrorCode::NoSpace:
+            return tr("ran out of disk space");
+        default:
+            return {};
     }
-    if (mentions(error, {"connection refused", "couldn't connect", "could not connect",
-                         "Unavailable", "timed out", "timeout"})) {
-        return tr("cannot be reached");
-    }
-    if (mentions(error, {"No space", "ENOSPC", "disk full"})) {
-        return tr("ran out of disk space");
-    }
-    return {};
 }
 
 }  // namespace
 
-QString describeSinkProblem(const QString& sinkName, const QString& state,
-                            const QString& lastError) {
-    if (state != QLatin1String("failed") && lastError.isEmpty()) {
+QString describeDestinationProblem(const app::DestinationStatus& destination) {
+    const bool failed = destination.state == app::DestinationState::Failed;
+    const QString details = QString::fromStdString(destination.lastError);
+    if (!failed && details.isEmpty()) {
         return {};
     }
-    QString what = sinkName;
-    if (sinkName.startsWith("archive")) {
-        what = tr("the archive folder");
-    } else if (sinkName.startsWith("origin")) {
-        what = tr("the local origin");
-    } else if (!sinkName.isEmpty()) {
-        what = tr("the publishing point %1").arg(sinkName.section(' ', -1));
+    QString what;
+    switch (destination.kind) {
+        case app::DestinationKind::Archive:
+            what = tr("the archive folder");
+            break;
+        case app::DestinationKind::Origin:
+            what = tr("the local origin");
+            break;
+        case app::DestinationKind::Push:
+            what = tr("the publishing point %1").arg(QString::fromStdString(destination.where));
+            break;
     }
-    const QString why = cause(lastError);
+    const QString why = cause(destination.errorCode);
     if (!why.isEmpty()) {
         return tr("%1 %2.").arg(what, why);
     }
-    if (state == QLatin1String("failed")) {
-        return lastError.isEmpty() ? tr("%1 stopped working.").arg(what)
-                                   : tr("%1 stopped working: %2").arg(what, lastError);
+    if (failed) {
+        return details.isEmpty() ? tr("%1 stopped working.").arg(what)
+                                 : tr("%1 stopped working: %2").arg(what, details);
     }
-    return tr("%1: %2").arg(what, lastError);
+    return tr("%1: %2").arg(what, details);
+}
+
+QString describeDestinationState(app::DestinationState state) {
+    switch (state) {
+        case app::DestinationState::Connecting:
+            return tr("connecting");
+        case app::DestinationState::Live:
+            return tr("live");
+        case app::DestinationState::Retrying:
+            return tr("retrying");
+        case app::DestinationState::Failed:
+            return tr("failed");
+        case app::DestinationState::Finished:
+            return tr("finished");
+    }
+    return {};
 }
 
 /// The source-related sentence for `error`, or an empty string.
@@ -119,13 +140,13 @@ QString describeStopProgress(const app::StopProgress& progress) {
     QStringList waiting;
     int pushing = 0;
     for (const auto& sink : progress.sinks) {
-        if (sink.state == "finished" || sink.state == "failed") {
+        if (sink.state == app::DestinationState::Finished ||
+            sink.state == app::DestinationState::Failed) {
             continue;
         }
-        const QString name = QString::fromStdString(sink.name);
-        if (name.startsWith("archive")) {
+        if (sink.kind == app::DestinationKind::Archive) {
             waiting << tr("finishing the archive");
-        } else if (name.startsWith("origin")) {
+        } else if (sink.kind == app::DestinationKind::Origin) {
             waiting << tr("closing the viewers' playlists");
         } else {
             ++pushing;

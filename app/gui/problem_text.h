@@ -9,11 +9,13 @@ namespace podium::gui {
 /// Turns engine states and error texts into sentences a broadcaster understands ("the
 /// publishing point refused the password"). Pure functions, any thread.
 
-/// What is wrong with one destination, or an empty string when it is fine.
-/// `sinkName` as the engine names it ("archive /path", "origin live", "push https://..."),
-/// `state` "live" | "failed" | "finished", `lastError` Status::toString() or empty.
-QString describeSinkProblem(const QString& sinkName, const QString& state,
-                            const QString& lastError);
+/// What is wrong with one destination, or an empty string when it is fine: what it is (from its
+/// kind and place) and why (from the error's code; the details follow when the code says
+/// nothing a broadcaster can act on).
+QString describeDestinationProblem(const app::DestinationStatus& destination);
+
+/// The state of a destination in a word ("live", "retrying", "failed"...), translated.
+QString describeDestinationState(app::DestinationState state);
 
 /// Why a source cannot be shown or used (a camera, a screen, a file), for the preview area.
 QString describeSourceProblem(const QString& error);

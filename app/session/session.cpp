@@ -18,18 +18,50 @@ namespace podium::app {
 namespace {
 constexpr size_t kPacketQueueCapacity = 1024;  // packets of all tracks; Block: never dropped
 
-const char* stateName(publisher::SinkState state) {
+DestinationState destinationState(publisher::SinkState state) {
     switch (state) {
         case publisher::SinkState::Live:
-            return "live";
+            return DestinationState::Live;
         case publisher::SinkState::Failed:
-            return "failed";
+            return DestinationState::Failed;
         case publisher::SinkState::Finished:
+            return DestinationState::Finished;
+    }
+    return DestinationState::Failed;
+}
+
+DestinationState destinationState(publisher::push::PushState state) {
+    switch (state) {
+        case publisher::push::PushState::Connecting:
+            return DestinationState::Connecting;
+        case publisher::push::PushState::Live:
+            return DestinationState::Live;
+        case publisher::push::PushState::Retrying:
+            return DestinationState::Retrying;
+        case publisher::push::PushState::Failed:
+            return DestinationState::Failed;
+        case publisher::push::PushState::Finished:
+            return DestinationState::Finished;
+    }
+    return DestinationState::Failed;
+}
+}  // namespace
+
+const char* destinationStateName(DestinationState state) {
+    switch (state) {
+        case DestinationState::Connecting:
+            return "connecting";
+        case DestinationState::Live:
+            return "live";
+        case DestinationState::Retrying:
+            return "retrying";
+        case DestinationState::Failed:
+            return "failed";
+        case DestinationState::Finished:
             return "finished";
     }
     return "?";
 }
-}  // namespace
 
 /// Counts finished segments on their way from the packager to the fan-out.
 class Session::SegmentCounter final : public publisher::PackagerListener {
@@ -131,8 +163,9 @@ Result<void> Session::addOrigin() {
     }
     server_ = std::move(*started);
     // In memory and fast; should it ever fall behind, whole segments go, never the packager.
-    return fanout_->addSink(std::make_unique<publisher::origin::OriginSink>(*store_, channel),
-                            publisher::SinkQueuePolicy::dropOldestSegment(256));
+    auto sink = std::make_unique<publisher::origin::OriginSink>(*store_, channel);
+    destinationInfo_.push_back({sink->name(), DestinationKind::Origin, o.channel});
+    return fanout_->addSink(std::move(sink), publisher::SinkQueuePolicy::dropOldestSegment(256));
 }
 
 Result<void> Session::addArchive() {
@@ -147,7 +180,9 @@ Result<void> Session::addArchive() {
     // never stalls the packager, the origin or the pushes.
     const auto queue = publisher::ArchiveSink::queuePolicy(ladder_->tracks().size(),
                                                            config_.preset.segmentSeconds);
-    return fanout_->addSink(std::make_unique<publisher::ArchiveSink>(archive), queue);
+    auto sink = std::make_unique<publisher::ArchiveSink>(archive);
+    destinationInfo_.push_back({sink->name(), DestinationKind::Archive, config_.archiveDir});
+    return fanout_->addSink(std::move(sink), queue);
 }
 
 Result<void> Session::addPushTargets() {
@@ -165,11 +200,13 @@ Result<void> Session::addPushTargets() {
                 std::string(publisher::push::protocolName(target.protocol)) + " " + target.url));
         }
         pushSinks_.push_back(sink->get());
+        destinationInfo_.push_back({(*sink)->name(), DestinationKind::Push, target.url});
         // A slow or dead destination loses whole segments on its own queue, nobody else does.
         auto added =
             fanout_->addSink(std::move(*sink), publisher::SinkQueuePolicy::dropOldestSegment(64));
         if (!added) {
             pushSinks_.pop_back();
+            destinationInfo_.pop_back();
             return makeError(added.error());
         }
     }
@@ -375,8 +412,19 @@ SessionStats Session::stats() const {
     s.ladder = ladder_->stats();
     s.segmentsOut = counter_->segments();
     for (const auto& sink : fanout_->stats()) {
-        SinkState state{sink.name, stateName(sink.state),
-                        sink.lastError ? sink.lastError->toString() : std::string()};
+        DestinationStatus state;
+        state.name = sink.name;
+        state.state = destinationState(sink.state);
+        if (sink.lastError) {
+            state.errorCode = sink.lastError->code();
+            state.lastError = sink.lastError->toString();
+        }
+        for (const auto& info : destinationInfo_) {
+            if (info.name == sink.name) {
+                state.kind = info.kind;
+                state.where = info.where;
+            }
+        }
         state.bytesQueued = sink.bytesQueued;
         state.segmentsDropped = sink.segmentsDropped;
         for (const auto* push : pushSinks_) {
@@ -385,10 +433,11 @@ SessionStats Session::stats() const {
             }
             const auto status = push->status();
             if (sink.state == publisher::SinkState::Live) {
-                state.state = publisher::push::pushStateName(status.state);
+                state.state = destinationState(status.state);
             }
             if (!status.lastError.empty()) {
                 state.lastError = status.lastError;
+                state.errorCode = status.lastErrorCode;
             }
             state.bytesQueued += status.bytesQueued;
             state.segmentsDropped += status.segmentsDropped;

@@ -64,14 +64,30 @@ struct SessionConfig {
     double stopDeadlineSeconds = 30;
 };
 
-struct SinkState {
-    std::string name;
-    std::string state;         ///< "live", "failed", "finished"; push: "connecting", "retrying"...
-    std::string lastError;     ///< in words
-    uint64_t bytesQueued = 0;  ///< waiting for this destination
-    uint64_t segmentsDropped = 0;  ///< whole segments lost on this destination only
-    long lastHttpStatus = 0;       ///< push destinations; 0 = none yet
-    uint64_t retries = 0;          ///< push destinations
+/// What a destination of the session is.
+enum class DestinationKind { Origin = 1, Archive, Push };
+
+/// What a destination is doing. Every destination is Live, Failed or Finished; a publishing
+/// point is also Connecting (before its first answer) or Retrying (lost, reconnecting).
+enum class DestinationState { Connecting = 1, Live, Retrying, Failed, Finished };
+
+/// The word for a state in logs and the CLI status line: "connecting", "live", "retrying",
+/// "failed", "finished".
+const char* destinationStateName(DestinationState state);
+
+/// One destination of the session: the local origin, the archive, or a publishing point.
+/// Typed, so that front ends make their own words (problem_text.h for the GUI).
+struct DestinationStatus {
+    std::string name;  ///< as the engine names it ("origin live", "archive DIR", "smooth URL")
+    DestinationKind kind = DestinationKind::Push;
+    std::string where;  ///< the origin's channel, the archive folder, or the publishing point URL
+    DestinationState state = DestinationState::Live;
+    std::optional<ErrorCode> errorCode;  ///< the kind of the last error; nullopt when none
+    std::string lastError;               ///< its details (Status::toString()); empty when none
+    uint64_t bytesQueued = 0;            ///< waiting for this destination
+    uint64_t segmentsDropped = 0;        ///< whole segments lost on this destination only
+    long lastHttpStatus = 0;             ///< push destinations; 0 = none yet
+    uint64_t retries = 0;                ///< push destinations
 };
 
 /// How far an orderly stop has come (stop() runs on one thread, a UI polls this from another).
@@ -83,15 +99,16 @@ struct StopProgress {
         Done,
     };
     Phase phase = Phase::Running;
-    std::vector<SinkState> sinks;  ///< in the Sinks phase: each destination, "finished" when done
-    double secondsLeft = 0;        ///< in the Sinks phase: until stop() gives up on the slow ones
+    std::vector<DestinationStatus>
+        sinks;               ///< in the Sinks phase: each destination (Finished when done)
+    double secondsLeft = 0;  ///< in the Sinks phase: until stop() gives up on the slow ones
 };
 
 struct SessionStats {
     double elapsedSeconds = 0;
     encoder::LadderStats ladder;
     uint64_t segmentsOut = 0;
-    std::vector<SinkState> sinks;
+    std::vector<DestinationStatus> sinks;
 };
 
 /// The engine facade both front ends use: source -> LadderPipeline -> packets queue ->
@@ -155,6 +172,13 @@ private:
     std::unique_ptr<publisher::origin::OriginServer> server_;
     std::unique_ptr<SegmentCounter> counter_;
     std::vector<const publisher::push::PushSink*> pushSinks_;  ///< owned by fanout_
+    /// What each destination added to fanout_ is, by its sink name.
+    struct DestinationInfo {
+        std::string name;
+        DestinationKind kind;
+        std::string where;
+    };
+    std::vector<DestinationInfo> destinationInfo_;
     int64_t wallClockAnchorMs_ = 0;
     std::unique_ptr<publisher::Packager> packager_;
     std::jthread packagerThread_;

@@ -65,9 +65,11 @@ public:
 private:
     static tl::unexpected<Status> ioError(const std::string& what, const fs::path& path,
                                           int error) {
-        return makeError(
-            error == EACCES || error == EPERM ? ErrorCode::PermissionDenied : ErrorCode::Io,
-            "cannot " + what + " " + path.string() + ": " + std::strerror(error));
+        const ErrorCode code = error == EACCES || error == EPERM    ? ErrorCode::PermissionDenied
+                               : error == ENOSPC || error == EDQUOT ? ErrorCode::NoSpace
+                                                                    : ErrorCode::Io;
+        return makeError(code,
+                         "cannot " + what + " " + path.string() + ": " + std::strerror(error));
     }
 };
 

@@ -22,8 +22,8 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 tl::unexpected<Status> ioError(const std::string& what, const std::filesystem::path& path,
                                int error) {
-    return makeError(ErrorCode::Io,
-                     "cannot " + what + " " + path.string() + ": " + std::strerror(error));
+    const ErrorCode code = error == ENOSPC || error == EDQUOT ? ErrorCode::NoSpace : ErrorCode::Io;
+    return makeError(code, "cannot " + what + " " + path.string() + ": " + std::strerror(error));
 }
 
 Result<void> writeAndSync(const std::filesystem::path& temp, const uint8_t* data, size_t size) {

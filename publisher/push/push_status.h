@@ -4,9 +4,11 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/media_time.h"
+#include "core/status.h"
 #include "publisher/segment.h"
 #include "publisher/sinks/segment_sink.h"
 
@@ -30,7 +32,18 @@ struct PushStatus {
     long lastHttpStatus = 0;       ///< 0 = no answer yet
     uint64_t retries = 0;          ///< reconnects / re-sent requests
     uint64_t segmentsDropped = 0;  ///< whole segments the spool dropped (destination too slow)
-    std::string lastError;         ///< a sentence for the user; empty when all is well
+    std::string lastError;         ///< the details (Status::toString()); empty when all is well
+    std::optional<ErrorCode> lastErrorCode;  ///< what kind of error lastError is
+
+    /// Records `error` as the last one (text and code).
+    void setError(const Status& error) {
+        lastError = error.toString();
+        lastErrorCode = error.code();
+    }
+    void clearError() {
+        lastError.clear();
+        lastErrorCode.reset();
+    }
 };
 
 /// A push sink: a SegmentSink that also reports its destination's PushStatus (any thread).
@@ -91,7 +104,7 @@ public:
 
 private:
     struct Item {
-        SegmentPtr segment;  ///< the segment; on disk: its metadata with empty bytes
+        SegmentPtr segment;          ///< the segment; on disk: its metadata with empty bytes
         std::filesystem::path file;  ///< empty: bytes are in `segment`
         uint64_t size = 0;
     };

@@ -36,9 +36,8 @@ void RequestPush::stopWorker() {
 
 Result<void> RequestPush::open(const std::vector<TrackInfo>& tracks) {
     for (const auto& t : tracks) {
-        tracks_.push_back(
-            std::make_unique<TrackState>(t, MediaTime{options_.spoolDuration.count(), 1000},
-                                         options_.spoolDirectory));
+        tracks_.push_back(std::make_unique<TrackState>(
+            t, MediaTime{options_.spoolDuration.count(), 1000}, options_.spoolDirectory));
     }
     auto worker = startThread(name(), [this](std::stop_token) { run(); });
     if (!worker) {
@@ -88,9 +87,9 @@ Result<void> RequestPush::close() {
     cv_.notify_all();
     // A reachable destination gets time to drain; one that is unreachable right now gets one
     // more reconnect attempt, so a dead publishing point never holds up the end of a broadcast.
-    const auto deadline = retryingAtClose ? kUnreachableGrace
-                                          : options_.connectTimeout + options_.stallTimeout +
-                                                std::chrono::seconds(5);
+    const auto deadline =
+        retryingAtClose ? kUnreachableGrace
+                        : options_.connectTimeout + options_.stallTimeout + std::chrono::seconds(5);
     const bool finished = cv_.wait_for(lock, deadline, [&] { return endSent_; });
     stop_ = true;
     cv_.notify_all();
@@ -214,7 +213,7 @@ void RequestPush::run() {
 
 void RequestPush::onFailure(TrackState* track, const Status& status) {
     const long http = board_.get().lastHttpStatus;
-    board_.update([&](PushStatus& s) { s.lastError = status.toString(); });
+    board_.update([&](PushStatus& s) { s.setError(status); });
     if (status.code() == ErrorCode::FailedPrecondition && track) {
         if (track->headerJustSent && !track->headerInline) {
             logInfo("push", name() + ": the receiver wants the header in every request");
@@ -268,7 +267,7 @@ void RequestPush::refreshState() {
         s.state = state;
         s.bytesQueued = queued;
         if (state == PushState::Live || state == PushState::Finished) {
-            s.lastError.clear();
+            s.clearError();
         }
     });
 }

@@ -244,7 +244,7 @@ void SmoothPush::startDue(Clock::time_point now) {
                 t->nextAttempt = Clock::now() + decision.delay;
                 board_.update([&](PushStatus& s) {
                     s.retries += 1;
-                    s.lastError = connected.error().toString();
+                    s.setError(connected.error());
                 });
             }
         }
@@ -387,7 +387,7 @@ void SmoothPush::onDone(Track& t, CURLcode code) {
     t.nextAttempt = Clock::now() + decision.delay;
     board_.update([&](PushStatus& s) {
         s.retries += 1;
-        s.lastError = failure.toString();
+        s.setError(failure);
     });
 }
 
@@ -395,7 +395,7 @@ void SmoothPush::fail(Track& t, const Status& status) {
     logWarning("push", status.toString());
     std::lock_guard lock(mutex_);
     t.error = status;
-    board_.update([&](PushStatus& s) { s.lastError = status.toString(); });
+    board_.update([&](PushStatus& s) { s.setError(status); });
     doneCv_.notify_all();
 }
 
@@ -429,7 +429,7 @@ void SmoothPush::refreshState() {
         s.state = state;
         s.bytesQueued = queued;
         if (state == PushState::Live) {
-            s.lastError.clear();
+            s.clearError();
         }
     });
 }

@@ -64,11 +64,18 @@ void TstHealthModels::clearForgetsTheLastBroadcast() {
 void TstHealthModels::destinationsShowProblemsInWords() {
     DestinationHealthModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.update({{"origin live", "live", ""}, {"archive /x", "live", ""}});
+    using podium::app::DestinationKind;
+    using podium::app::DestinationState;
+    using podium::app::DestinationStatus;
+    DestinationStatus origin{"origin live", DestinationKind::Origin, "live"};
+    DestinationStatus archive{"archive /x", DestinationKind::Archive, "/x"};
+    model.update({origin, archive});
     QCOMPARE(model.rowCount(), 2);
     QVERIFY(model.index(0, DestinationHealthModel::Problem).data().toString().isEmpty());
-    model.update({{"origin live", "live", ""},
-                  {"archive /x", "failed", "Io: write: No space left on device"}});
+    archive.state = DestinationState::Failed;
+    archive.errorCode = podium::ErrorCode::NoSpace;
+    archive.lastError = "no space left: cannot write /x/seg_3.m4s: No space left on device";
+    model.update({origin, archive});
     QCOMPARE(model.index(1, DestinationHealthModel::State).data().toString(), QString("failed"));
     QCOMPARE(model.index(1, DestinationHealthModel::Problem).data().toString(),
              QString("the archive folder ran out of disk space."));

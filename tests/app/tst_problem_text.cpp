@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <map>
+
 #include "app/gui/problem_text.h"
 
 using namespace podium::gui;
@@ -19,47 +21,62 @@ private slots:
 };
 
 void TstProblemText::sinkProblems_data() {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<QString>("state");
+    using Kind = podium::app::DestinationKind;
+    using State = podium::app::DestinationState;
+    using podium::ErrorCode;
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<int>("code");  // 0 = no error
     QTest::addColumn<QString>("error");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("healthy destination says nothing") << "origin live"
-                                                      << "live"
-                                                      << ""
-                                                      << "";
-    QTest::newRow("finished cleanly says nothing") << "archive /x"
-                                                   << "finished"
-                                                   << ""
-                                                   << "";
+    QTest::newRow("healthy destination says nothing")
+        << int(Kind::Origin) << "live" << int(State::Live) << 0 << ""
+        << "";
+    QTest::newRow("finished cleanly says nothing")
+        << int(Kind::Archive) << "/x" << int(State::Finished) << 0 << ""
+        << "";
     QTest::newRow("wrong password")
-        << "push https://h.example.com/live/a.isml"
-        << "failed"
-        << "PermissionDenied: HTTP 401 from https://h.example.com/live/a.isml"
+        << int(Kind::Push) << "https://h.example.com/live/a.isml" << int(State::Failed)
+        << int(ErrorCode::PermissionDenied)
+        << "permission denied: HTTP 401 from https://h.example.com/live/a.isml"
         << "the publishing point https://h.example.com/live/a.isml refused the password.";
-    QTest::newRow("unknown publishing point") << "push https://h/x"
-                                              << "live"
-                                              << "NotFound: HTTP 404"
-                                              << "does not know this address";
-    QTest::newRow("server down") << "push https://h/x"
-                                 << "live"
-                                 << "Unavailable: connection refused"
+    QTest::newRow("unknown publishing point")
+        << int(Kind::Push) << "https://h/x" << int(State::Retrying) << int(ErrorCode::NotFound)
+        << "not found: HTTP 404"
+        << "does not know this address";
+    QTest::newRow("server down") << int(Kind::Push) << "https://h/x" << int(State::Retrying)
+                                 << int(ErrorCode::Unavailable) << "unavailable: connection refused"
                                  << "cannot be reached";
-    QTest::newRow("full disk") << "archive /media/usb"
-                               << "failed"
-                               << "Io: write seg_3.m4s: No space left on device"
+    QTest::newRow("full disk") << int(Kind::Archive) << "/media/usb" << int(State::Failed)
+                               << int(ErrorCode::NoSpace)
+                               << "no space left: write seg_3.m4s: No space left on device"
                                << "the archive folder ran out of disk space.";
-    QTest::newRow("other archive failure") << "archive /a"
-                                           << "failed"
-                                           << "Io: rename failed"
-                                           << "the archive folder stopped working";
+    QTest::newRow("other archive failure") << int(Kind::Archive) << "/a" << int(State::Failed)
+                                           << int(ErrorCode::Io) << "I/O error: rename failed"
+                                           << "the archive folder stopped working: I/O error";
+    QTest::newRow("a word in the details is not a cause")  // classified by code, not by text
+        << int(Kind::Push) << "https://h/401-forbidden" << int(State::Failed)
+        << int(ErrorCode::Internal) << "internal error: 401 forbidden not found"
+        << "stopped working: internal error";
 }
 
 void TstProblemText::sinkProblems() {
-    QFETCH(QString, name);
-    QFETCH(QString, state);
+    QFETCH(int, kind);
+    QFETCH(QString, where);
+    QFETCH(int, state);
+    QFETCH(int, code);
     QFETCH(QString, error);
     QFETCH(QString, expected);
-    const QString words = describeSinkProblem(name, state, error);
+    podium::app::DestinationStatus destination;
+    destination.kind = podium::app::DestinationKind(kind);
+    destination.where = where.toStdString();
+    destination.state = podium::app::DestinationState(state);
+    if (code != 0) {
+        destination.errorCode = podium::ErrorCode(code);
+    }
+    destination.lastError = error.toStdString();
+    const QString words = describeDestinationProblem(destination);
     if (expected.isEmpty()) {
         QVERIFY2(words.isEmpty(), qPrintable(words));
     } else {
@@ -139,10 +156,21 @@ void TstProblemText::stopProgress() {
     podium::app::StopProgress progress;
     progress.phase = podium::app::StopProgress::Phase(phase);
     progress.secondsLeft = secondsLeft;
+    // "name=state": the kind from the name's first word, the state from its word.
+    using Kind = podium::app::DestinationKind;
+    using State = podium::app::DestinationState;
+    const std::map<QString, State> states = {{"live", State::Live},
+                                             {"retrying", State::Retrying},
+                                             {"failed", State::Failed},
+                                             {"finished", State::Finished}};
     for (const QString& s : sinkStates) {
-        podium::app::SinkState sink;
-        sink.name = s.section('=', 0, 0).toStdString();
-        sink.state = s.section('=', 1).toStdString();
+        podium::app::DestinationStatus sink;
+        const QString name = s.section('=', 0, 0);
+        sink.name = name.toStdString();
+        sink.kind = name.startsWith("archive")  ? Kind::Archive
+                    : name.startsWith("origin") ? Kind::Origin
+                                                : Kind::Push;
+        sink.state = states.at(s.section('=', 1));
         progress.sinks.push_back(sink);
     }
     const QString words = describeStopProgress(progress);

@@ -85,6 +85,8 @@ int httpStatusFor(ErrorCode code) {
             return 413;
         case ErrorCode::Unavailable:
             return 503;
+        case ErrorCode::NoSpace:
+            return 507;
         default:
             return 500;
     }
