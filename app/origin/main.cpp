@@ -17,7 +17,7 @@
 #include "app/session/origin_url.h"
 #include "app/session/process_tuning.h"
 #include "capture/av_handles.h"
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/relay/channel_relay.h"
 #include "publisher/relay/pull_client.h"
@@ -142,7 +142,7 @@ int main(int argc, char** argv) {
     defaults.maxBytes = limits->maxDvrBytesPerChannel;
     defaults.maxSegmentsPerTrack = limits->maxSegmentsPerTrack;
     defaults.expiresWhenIdle = true;  // ingested channels end and go when their encoder stops
-    publisher::origin::SegmentStore store(defaults);
+    publisher::origin::ChannelStore store(defaults);
     publisher::origin::OriginConfig config;
     config.bindAddress = listen->address;
     config.port = listen->port;

@@ -149,7 +149,7 @@ Result<void> Session::addOrigin() {
     channel.availabilityStartMs = wallClockAnchorMs_;
     channel.maxBytes = o.limits.maxDvrBytesPerChannel;
     channel.maxSegmentsPerTrack = o.limits.maxSegmentsPerTrack;
-    store_ = std::make_unique<publisher::origin::SegmentStore>(channel);
+    store_ = std::make_unique<publisher::origin::ChannelStore>(channel);
     publisher::origin::OriginConfig server;
     server.bindAddress = o.bindAddress;
     server.port = o.port;

@@ -21,7 +21,7 @@ namespace podium::publisher {
 class Packager;
 namespace origin {
 class OriginServer;
-class SegmentStore;
+class ChannelStore;
 }  // namespace origin
 namespace push {
 class PushSink;
@@ -167,7 +167,7 @@ private:
     std::unique_ptr<encoder::LadderPipeline> ladder_;
     std::unique_ptr<encoder::PacketQueue> packets_;
     // Destroyed in reverse: the server and the sinks go before the store they both use.
-    std::unique_ptr<publisher::origin::SegmentStore> store_;
+    std::unique_ptr<publisher::origin::ChannelStore> store_;
     std::unique_ptr<publisher::SinkFanout> fanout_;
     std::unique_ptr<publisher::origin::OriginServer> server_;
     std::unique_ptr<SegmentCounter> counter_;

@@ -30,7 +30,7 @@ struct ChannelConfig {
     uint64_t maxBytes = OriginLimits{}.maxDvrBytesPerChannel;
     /// Segments kept per track; the oldest go beyond this (a flood of tiny fragments).
     int maxSegmentsPerTrack = OriginLimits{}.maxSegmentsPerTrack;
-    /// Ended and removed by SegmentStore::expireIdle when no media came for a while (ingest).
+    /// Ended and removed by ChannelStore::expireIdle when no media came for a while (ingest).
     bool expiresWhenIdle = false;
 };
 

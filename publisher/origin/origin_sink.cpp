@@ -4,7 +4,7 @@
 
 namespace podium::publisher::origin {
 
-OriginSink::OriginSink(SegmentStore& store, ChannelConfig config)
+OriginSink::OriginSink(ChannelStore& store, ChannelConfig config)
     : store_(store), config_(std::move(config)) {}
 
 Result<void> OriginSink::open(const std::vector<TrackInfo>& tracks) {
@@ -38,6 +38,8 @@ Result<void> OriginSink::close() {
     return ok();
 }
 
-SinkStats OriginSink::stats() const { return SinkStats{items_, bytes_}; }
+SinkStats OriginSink::stats() const {
+    return SinkStats{items_, bytes_};
+}
 
 }  // namespace podium::publisher::origin

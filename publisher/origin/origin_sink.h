@@ -3,18 +3,18 @@
 #include <atomic>
 #include <memory>
 
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/sinks/segment_sink.h"
 
 namespace podium::publisher::origin {
 
 /// The in-process feed: the session's packager output goes straight into a Channel of the
-/// SegmentStore (no HTTP), chunks included, so LL-HLS parts appear as they are cut.
+/// ChannelStore (no HTTP), chunks included, so LL-HLS parts appear as they are cut.
 /// Driven by SinkFanout (open on the caller's thread, deliver/close on the sink's thread).
 class OriginSink final : public SegmentSink {
 public:
     /// Creates (or replaces) the channel `config.name` in `store` when opened.
-    OriginSink(SegmentStore& store, ChannelConfig config);
+    OriginSink(ChannelStore& store, ChannelConfig config);
 
     [[nodiscard]] std::string name() const override { return "origin " + config_.name; }
     [[nodiscard]] bool wantsChunks() const override { return true; }
@@ -24,7 +24,7 @@ public:
     [[nodiscard]] SinkStats stats() const override;
 
 private:
-    SegmentStore& store_;
+    ChannelStore& store_;
     const ChannelConfig config_;
     std::shared_ptr<Channel> channel_;
     std::atomic<uint64_t> items_{0};

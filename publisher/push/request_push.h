@@ -14,6 +14,7 @@
 #include "publisher/push/push_status.h"
 #include "publisher/push/push_target.h"
 #include "publisher/push/retry_policy.h"
+#include "publisher/push/segment_spool.h"
 
 namespace podium::publisher::push {
 

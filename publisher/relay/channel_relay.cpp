@@ -2,8 +2,8 @@
 
 #include <cstdio>
 
-#include "publisher/relay/channel_forwarder.h"
 #include "core/thread.h"
+#include "publisher/relay/channel_forwarder.h"
 
 namespace podium::publisher::relay {
 
@@ -27,7 +27,7 @@ std::string humanBytes(uint64_t bytes) {
 
 }  // namespace
 
-Result<std::unique_ptr<ChannelRelay>> ChannelRelay::start(origin::SegmentStore& store,
+Result<std::unique_ptr<ChannelRelay>> ChannelRelay::start(origin::ChannelStore& store,
                                                           const std::string& spec,
                                                           const std::string& token,
                                                           RelayOptions options) {
@@ -46,7 +46,7 @@ Result<std::unique_ptr<ChannelRelay>> ChannelRelay::start(origin::SegmentStore& 
     return relay;
 }
 
-ChannelRelay::ChannelRelay(origin::SegmentStore& store, push::PushTarget target,
+ChannelRelay::ChannelRelay(origin::ChannelStore& store, push::PushTarget target,
                            RelayOptions options)
     : store_(store), target_(std::move(target)), options_(std::move(options)) {}
 
@@ -127,7 +127,7 @@ void ChannelRelay::scan() {
             if (slot && slot->channel() == channel) {
                 continue;
             }
-            // New channel, or a new session under the same name (SegmentStore::recreate).
+            // New channel, or a new session under the same name (ChannelStore::recreate).
             replaced = std::move(slot);
             slot =
                 std::make_unique<ChannelForwarder>(channel, channelTarget(target_, name), options_);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/push/push_status.h"
 #include "publisher/push/push_target.h"
 
@@ -39,7 +39,7 @@ struct RelayChannelStatus {
     bool ended = false;              ///< the channel ended and the sink was closed
 };
 
-/// `podium-origin --push-to [PROTOCOL=]URL`: forwards every channel of a SegmentStore (those
+/// `podium-origin --push-to [PROTOCOL=]URL`: forwards every channel of a ChannelStore (those
 /// present at start and those created later) to one publishing point. Each channel gets its
 /// own push sink (push::makePushSink) for `<URL>/<channel>.isml` (Smooth, the default, and
 /// CMAF) or `<URL>/<channel>` (HLS/DASH PUT), behind a drop-oldest SinkFanout queue, so a slow
@@ -51,7 +51,7 @@ class ChannelRelay {
 public:
     /// `spec` = "[smooth|cmaf|hls|dash=]URL[,BACKUP_URL...]" (no prefix: Smooth); `token` as
     /// for --publish-token. Errors: InvalidArgument (bad spec).
-    static Result<std::unique_ptr<ChannelRelay>> start(origin::SegmentStore& store,
+    static Result<std::unique_ptr<ChannelRelay>> start(origin::ChannelStore& store,
                                                        const std::string& spec,
                                                        const std::string& token,
                                                        RelayOptions options = {});
@@ -72,11 +72,11 @@ public:
     static push::PushTarget channelTarget(const push::PushTarget& base, const std::string& channel);
 
 private:
-    ChannelRelay(origin::SegmentStore& store, push::PushTarget target, RelayOptions options);
+    ChannelRelay(origin::ChannelStore& store, push::PushTarget target, RelayOptions options);
     void run();
     void scan();
 
-    origin::SegmentStore& store_;
+    origin::ChannelStore& store_;
     const push::PushTarget target_;
     const RelayOptions options_;
     mutable std::mutex mutex_;  ///< guards forwarders_, stopping_

@@ -154,7 +154,7 @@ Result<std::string> PullClient::channelFromUrl(const std::string& url) {
     return channel;
 }
 
-Result<std::unique_ptr<PullClient>> PullClient::start(origin::SegmentStore& store,
+Result<std::unique_ptr<PullClient>> PullClient::start(origin::ChannelStore& store,
                                                       const std::string& spec,
                                                       PullOptions options) {
     std::vector<std::string> urls;
@@ -195,7 +195,7 @@ Result<std::unique_ptr<PullClient>> PullClient::start(origin::SegmentStore& stor
     return client;
 }
 
-PullClient::PullClient(origin::SegmentStore& store, std::string channel,
+PullClient::PullClient(origin::ChannelStore& store, std::string channel,
                        std::vector<std::string> urls, PullOptions options)
     : store_(store),
       channelName_(std::move(channel)),

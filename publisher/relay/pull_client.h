@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/status.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/origin_limits.h"
-#include "publisher/origin/segment_store.h"
 #include "publisher/push/retry_policy.h"
 #include "publisher/relay/playlist_parser.h"
 
@@ -68,7 +68,7 @@ struct PullStatus {
 class PullClient {
 public:
     /// Errors: InvalidArgument (not http(s), no `/<channel>/index.m3u8` path).
-    static Result<std::unique_ptr<PullClient>> start(origin::SegmentStore& store,
+    static Result<std::unique_ptr<PullClient>> start(origin::ChannelStore& store,
                                                      const std::string& spec,
                                                      PullOptions options = {});
     ~PullClient();
@@ -92,7 +92,7 @@ private:
         int64_t lastSequence = INT64_MIN;  ///< last segment stored
     };
 
-    PullClient(origin::SegmentStore& store, std::string channel, std::vector<std::string> urls,
+    PullClient(origin::ChannelStore& store, std::string channel, std::vector<std::string> urls,
                PullOptions options);
     void run();
     Result<void> connect(const std::string& url);
@@ -108,7 +108,7 @@ private:
         f(status_);
     }
 
-    origin::SegmentStore& store_;
+    origin::ChannelStore& store_;
     const std::string channelName_;
     const std::vector<std::string> urls_;
     const PullOptions options_;

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     limits.maxSamplesPerFragment = 4096;
     limits.maxTracksPerChannel = 8;
     origin::ChannelConfig config;
-    origin::SegmentStore store(config);
+    origin::ChannelStore store(config);
     origin::IngestRegistry registry;
     {
         origin::IngestSession session(store, "fuzz", "s", &registry, limits);

@@ -60,7 +60,7 @@ uint32_t readU32(const std::vector<uint8_t>& b, size_t at) {
 
 }  // namespace
 
-IngestSession::IngestSession(SegmentStore& store, std::string channel, std::string streamId,
+IngestSession::IngestSession(ChannelStore& store, std::string channel, std::string streamId,
                              IngestRegistry* registry, const OriginLimits& limits)
     : store_(store),
       channelName_(std::move(channel)),

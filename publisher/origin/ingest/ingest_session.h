@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "core/status.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/ingest/box_stream_parser.h"
 #include "publisher/origin/ingest/ingest_registry.h"
 #include "publisher/origin/ingest/lsm_parser.h"
 #include "publisher/origin/ingest/movie_header.h"
 #include "publisher/origin/origin_limits.h"
-#include "publisher/origin/segment_store.h"
 
 namespace podium::publisher::origin {
 
@@ -75,7 +75,7 @@ struct IngestStats {
 /// mdat, samples sharing bytes, not MP4), FailedPrecondition → 412 (media before a header),
 /// Unsupported → 415 (codec or handler), LimitExceeded → 413 (a limit above). After an error
 /// the session stays failed; what it stored before stays. Not thread-safe: one connection's
-/// thread calls it; the SegmentStore/Channel and the registry are thread-safe.
+/// thread calls it; the ChannelStore/Channel and the registry are thread-safe.
 class IngestSession {
 public:
     /// Bound of the bytes stored from one moof + mdat, as a multiple of their size.
@@ -83,7 +83,7 @@ public:
 
     /// `registry` null = a process-wide default registry. Only the ingest rows of `limits` are
     /// read (maxBoxBytes, maxSegmentBytes, maxSamplesPerFragment, maxTracksPerChannel).
-    IngestSession(SegmentStore& store, std::string channel, std::string streamId,
+    IngestSession(ChannelStore& store, std::string channel, std::string streamId,
                   IngestRegistry* registry = nullptr, const OriginLimits& limits = {});
     ~IngestSession();
     IngestSession(const IngestSession&) = delete;
@@ -130,7 +130,7 @@ private:
                     int64_t duration, int64_t segmentTarget) const;
     void deriveFrameRate(SessionTrack& track, const mp4::TrackFragment& fragment);
 
-    SegmentStore& store_;
+    ChannelStore& store_;
     const std::string channelName_;
     const std::string streamId_;
     IngestRegistry& registry_;

@@ -77,7 +77,7 @@ struct Target {
 };
 
 /// The channel `name` (with at least one track when `needTracks`), or the 404 to answer.
-std::variant<Target, HttpReply> findChannel(const SegmentStore& store, const std::string& name,
+std::variant<Target, HttpReply> findChannel(const ChannelStore& store, const std::string& name,
                                             bool needTracks) {
     auto channel = store.find(name);
     if (!channel)
@@ -89,7 +89,7 @@ std::variant<Target, HttpReply> findChannel(const SegmentStore& store, const std
 }
 
 /// The track `track` of channel `name` (with its init when `needInit`), or the 404 to answer.
-std::variant<Target, HttpReply> findTrack(const SegmentStore& store, const std::string& name,
+std::variant<Target, HttpReply> findTrack(const ChannelStore& store, const std::string& name,
                                           const std::string& track, bool needInit) {
     auto found = findChannel(store, name, false);
     if (auto* target = std::get_if<Target>(&found)) {

@@ -2,20 +2,20 @@
 
 #include <cstdint>
 
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/server/http_types.h"
 #include "publisher/origin/server/origin_server.h"
 #include "publisher/origin/server/request_router.h"
 
 namespace podium::publisher::origin {
 
-/// Answers GET / HEAD / OPTIONS requests from SegmentStore snapshots (Channel::view()) and the
+/// Answers GET / HEAD / OPTIONS requests from ChannelStore snapshots (Channel::view()) and the
 /// embedded web assets: playlists, MPD, Smooth, init/segments/parts, pages, /time, /metrics.
 /// Never blocks: a request that must wait for the channel returns WaitForChange and is asked
 /// again by its connection. Stateless apart from the counters; callable from any thread.
 class OriginResponder {
 public:
-    OriginResponder(SegmentStore& store, const OriginConfig& config, OriginStats& stats)
+    OriginResponder(ChannelStore& store, const OriginConfig& config, OriginStats& stats)
         : store_(store), config_(config), stats_(stats) {}
 
     /// `waitExpired`: the request already waited its maximum (→ 503 if still not available).
@@ -44,7 +44,7 @@ private:
     HttpReply time() const;
     HttpReply metrics(const RouteQuery& q, const HttpRequest& request) const;
 
-    SegmentStore& store_;
+    ChannelStore& store_;
     const OriginConfig& config_;
     OriginStats& stats_;
 };

@@ -76,7 +76,7 @@ bool isResourceExhaustion(const boost::system::error_code& ec) {
 }  // namespace
 
 struct OriginServer::Impl {
-    explicit Impl(OriginConfig config, SegmentStore& store)
+    explicit Impl(OriginConfig config, ChannelStore& store)
         : shared(std::make_shared<ServerShared>(std::move(config), store)),
           ioc(std::max(1, shared->config.threads)),
           acceptor(asio::make_strand(ioc)),
@@ -209,7 +209,7 @@ void OriginServer::Impl::runIngest() {
 }
 
 Result<std::unique_ptr<OriginServer>> OriginServer::start(OriginConfig config,
-                                                          SegmentStore& store) {
+                                                          ChannelStore& store) {
     auto impl = std::make_unique<Impl>(withDescriptorBound(std::move(config)), store);
     if (auto listening = impl->listen(); !listening)
         return makeError(listening.error());

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "core/status.h"
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/origin_limits.h"
-#include "publisher/origin/segment_store.h"
 #include "publisher/origin/server/origin_stats.h"
 #include "publisher/origin/server/publish_tokens.h"
 
@@ -27,7 +27,7 @@ struct OriginConfig {
     OriginLimits limits;          ///< connections, headers, ingest, viewers, reloads
 };
 
-/// The origin's HTTP server (Boost.Beast/Asio): serves the channels of a SegmentStore as HLS /
+/// The origin's HTTP server (Boost.Beast/Asio): serves the channels of a ChannelStore as HLS /
 /// LL-HLS, DASH and Smooth, the player pages, /metrics, and accepts ingest POSTs. A small pool
 /// of I/O threads runs all connections; each connection is serialised on its own strand, and
 /// blocked requests (LL-HLS reloads) wait asynchronously, holding no thread.
@@ -37,7 +37,7 @@ public:
     /// Binds and listens before returning; a busy port is an error such as
     /// "cannot listen on 127.0.0.1:8080: Address already in use".
     [[nodiscard]] static Result<std::unique_ptr<OriginServer>> start(OriginConfig config,
-                                                                     SegmentStore& store);
+                                                                     ChannelStore& store);
     ~OriginServer();
     OriginServer(const OriginServer&) = delete;
     OriginServer& operator=(const OriginServer&) = delete;

@@ -75,7 +75,7 @@ OriginMetrics OriginStats::snapshot(int64_t nowMs) const {
     return m;
 }
 
-std::string OriginStats::renderPrometheus(const SegmentStore& store, int64_t nowMs) const {
+std::string OriginStats::renderPrometheus(const ChannelStore& store, int64_t nowMs) const {
     const OriginMetrics m = snapshot(nowMs);
     std::ostringstream out;
     out << "# HELP podium_origin_requests_total HTTP requests answered, by kind of URL.\n"

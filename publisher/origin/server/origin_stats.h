@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/origin_limits.h"
-#include "publisher/origin/segment_store.h"
 #include "publisher/origin/server/viewer_table.h"
 
 namespace podium::publisher::origin {
@@ -49,7 +49,7 @@ public:
     [[nodiscard]] OriginMetrics snapshot(int64_t nowMs) const;
     /// Prometheus text exposition (version 0.0.4) of the counters plus, per track of every
     /// channel in `store`, ingest bytes and the newest segment's age (wall clock `nowMs`).
-    [[nodiscard]] std::string renderPrometheus(const SegmentStore& store, int64_t nowMs) const;
+    [[nodiscard]] std::string renderPrometheus(const ChannelStore& store, int64_t nowMs) const;
 
 private:
     static constexpr std::array<const char*, 16> kKinds = {

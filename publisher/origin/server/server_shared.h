@@ -4,8 +4,8 @@
 #include <memory>
 #include <mutex>
 
+#include "publisher/origin/channel_store.h"
 #include "publisher/origin/ingest/ingest_registry.h"
-#include "publisher/origin/segment_store.h"
 #include "publisher/origin/server/connection_limiter.h"
 #include "publisher/origin/server/origin_responder.h"
 #include "publisher/origin/server/origin_server.h"
@@ -23,7 +23,7 @@ struct PostGate {
 /// What every connection of one server shares; connections hold it by shared_ptr, so it
 /// outlives the last of them. No Beast/Asio state in here.
 struct ServerShared {
-    ServerShared(OriginConfig c, SegmentStore& s)
+    ServerShared(OriginConfig c, ChannelStore& s)
         : config(std::move(c)),
           store(s),
           stats(config.limits.maxViewerEntries),
@@ -31,7 +31,7 @@ struct ServerShared {
           connections(config.limits.maxConnections, config.limits.maxConnectionsPerClient) {}
 
     const OriginConfig config;
-    SegmentStore& store;
+    ChannelStore& store;
     OriginStats stats;
     IngestRegistry ingestRegistry;
     OriginResponder responder;

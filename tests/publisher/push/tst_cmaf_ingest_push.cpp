@@ -109,7 +109,7 @@ void TstCmafIngestPush::requestsFollowInterfaceOne() {
 }
 
 void TstCmafIngestPush::pushIntoOriginWithToken() {
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.publishToken = "s3cret";
     auto server = origin::OriginServer::start(config, store);

@@ -67,7 +67,7 @@ void TstPushFanout::initTestCase() {
 }
 
 void TstPushFanout::deadAndRefusedDestinationsDoNotHurtTheOthers() {
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.publishToken = "s3cret";
     auto server = origin::OriginServer::start(config, store);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "publisher/push/push_status.h"
+#include "publisher/push/segment_spool.h"
 
 using namespace podium;
 using namespace podium::publisher;
@@ -44,8 +45,9 @@ void TstSegmentSpool::keepsDropsAndResends_data() {
 void TstSegmentSpool::keepsDropsAndResends() {
     QFETCH(bool, onDisk);
     QTemporaryDir dir;
-    SegmentSpool spool(MediaTime{10, 1}, 2, onDisk ? std::filesystem::path(dir.path().toStdString())
-                                                   : std::filesystem::path());
+    SegmentSpool spool(
+        MediaTime{10, 1}, 2,
+        onDisk ? std::filesystem::path(dir.path().toStdString()) : std::filesystem::path());
     QCOMPARE(spool.isOnDisk(), onDisk);
     uint64_t dropped = 0;
     for (int64_t n = 0; n < 8; ++n) {

@@ -203,7 +203,7 @@ void TstSmoothPush::bodyBoxesFollowTheCheckpoints() {
 }
 
 void TstSmoothPush::pushIntoOriginWithToken() {
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.publishToken = "s3cret";
     auto server = origin::OriginServer::start(config, store);
@@ -242,7 +242,7 @@ void TstSmoothPush::authFailuresStopWithTheReason_data() {
 void TstSmoothPush::authFailuresStopWithTheReason() {
     QFETCH(QString, token);
     QFETCH(long, httpStatus);
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.publishToken = "s3cret";
     auto server = origin::OriginServer::start(config, store);
@@ -269,7 +269,7 @@ void TstSmoothPush::authFailuresStopWithTheReason() {
 
 void TstSmoothPush::reconnectsAfterTheOriginRestarts() {
     const TestStream live = makeStream(8, {{"360p", 320, 180, 400}}, true);
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.port = freePort();
     auto server = origin::OriginServer::start(config, store);
@@ -319,7 +319,7 @@ void TstSmoothPush::reconnectsAfterTheOriginRestarts() {
 // the receiver's timeline is complete and contiguous: the spool re-sent what each outage held.
 void TstSmoothPush::fiveRestartsLoseNothing() {
     const TestStream live = makeStream(30, {{"360p", 320, 180, 400}}, true);
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     origin::OriginConfig config;
     config.port = freePort();
     auto server = origin::OriginServer::start(config, store);

@@ -1,10 +1,10 @@
 #pragma once
-// Shared helpers of the relay tests: a channel in a SegmentStore fed with a real encode.
+// Shared helpers of the relay tests: a channel in a ChannelStore fed with a real encode.
 
 #include <memory>
 
 #include "../push/push_test_support.h"
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 
 namespace podium::publisher::relay::test {
 

@@ -59,7 +59,7 @@ void TstChannelRelay::channelTargets() {
     QFETCH(QString, spec);
     QFETCH(QString, url);
     QFETCH(QString, backup);
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     auto relay = ChannelRelay::start(store, spec.toStdString(), {});
     QVERIFY(relay);
     auto base = push::PushTarget::parse(spec.startsWith("http") ? "smooth=" + spec.toStdString()
@@ -71,8 +71,8 @@ void TstChannelRelay::channelTargets() {
 }
 
 void TstChannelRelay::relaysEveryChannelToAnotherOrigin() {
-    origin::SegmentStore storeA(origin::ChannelConfig{});
-    origin::SegmentStore storeB(origin::ChannelConfig{});
+    origin::ChannelStore storeA(origin::ChannelConfig{});
+    origin::ChannelStore storeB(origin::ChannelConfig{});
     origin::OriginConfig configB;
     configB.publishToken = "s3cret";
     auto serverB = origin::OriginServer::start(configB, storeB);
@@ -115,7 +115,7 @@ void TstChannelRelay::relaysEveryChannelToAnotherOrigin() {
 }
 
 void TstChannelRelay::deadDestinationRetriesWithoutBlockingTheOrigin() {
-    origin::SegmentStore storeA(origin::ChannelConfig{});
+    origin::ChannelStore storeA(origin::ChannelConfig{});
     auto serverA = origin::OriginServer::start(origin::OriginConfig{}, storeA);
     QVERIFY(serverA);
     const std::string spec = "http://127.0.0.1:" + std::to_string(push::test::freePort()) + "/live";

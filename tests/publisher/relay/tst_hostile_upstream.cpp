@@ -2,7 +2,7 @@
 // samples killed the whole origin (std::bad_alloc on the pull thread); bodies were unbounded,
 // any URI scheme was fetched and redirects followed. Now each ends in a logged error and a
 // retry, and the pull recovers when the upstream does. The upstream is a tiny test server
-// (HostileUpstream); the pulled channel is a real SegmentStore.
+// (HostileUpstream); the pulled channel is a real ChannelStore.
 #include <QTest>
 
 #include <memory>
@@ -61,7 +61,7 @@ PullOptions fastRetries() {
     return options;
 }
 
-size_t storedSegments(const origin::SegmentStore& store) {
+size_t storedSegments(const origin::ChannelStore& store) {
     const auto channel = store.find("ch");
     if (!channel) {
         return 0;
@@ -92,7 +92,7 @@ void TstHostileUpstream::hostileFragmentIsAnErrorAndARetry() {
     HostileUpstream up;
     serveGoodChannel(up);
     up.set(kSegment, ok(text(ingest::countOnlyFragment(0x80000000u))));
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     auto client = PullClient::start(store, up.url(kMultivariant), fastRetries());
     QVERIFY(client);
     // The same segment is fetched again and again, each time refused with the reason.
@@ -159,7 +159,7 @@ void TstHostileUpstream::refusedUpstream() {
     PullOptions options = fastRetries();
     options.maxBodyBytes = 64 * 1024;
     options.maxPlaylistBytes = 4096;
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     auto client = PullClient::start(store, up.url(kMultivariant), options);
     QVERIFY(client);
     QTRY_VERIFY_WITH_TIMEOUT((*client)->status().retries >= 2, 10000);
@@ -175,7 +175,7 @@ void TstHostileUpstream::sameSchemeRedirectIsFollowed() {
     serveGoodChannel(up);
     up.set("/moved/init.mp4", ok(text(ingest::hostileHeader())));
     up.set(kInit, redirect("/moved/init.mp4"));
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     auto client = PullClient::start(store, up.url(kMultivariant), fastRetries());
     QVERIFY(client);
     QTRY_COMPARE_WITH_TIMEOUT(storedSegments(store), size_t(1), 10000);

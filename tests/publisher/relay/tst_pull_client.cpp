@@ -24,14 +24,14 @@ private:
     void compareChannels(const manifest::ChannelView& a, const manifest::ChannelView& b);
 
     TestStream stream_;
-    std::unique_ptr<origin::SegmentStore> upstreamStore_;
+    std::unique_ptr<origin::ChannelStore> upstreamStore_;
     std::unique_ptr<origin::OriginServer> upstream_;
     std::string url_;
 };
 
 void TstPullClient::initTestCase() {
     stream_ = push::test::makeStream(4, {{"360p", 320, 180, 400}, {"180p", 160, 90, 150}}, true);
-    upstreamStore_ = std::make_unique<origin::SegmentStore>(origin::ChannelConfig{});
+    upstreamStore_ = std::make_unique<origin::ChannelStore>(origin::ChannelConfig{});
     feedChannel(*upstreamStore_->getOrCreate("talk"), stream_);
     auto server = origin::OriginServer::start(origin::OriginConfig{}, *upstreamStore_);
     QVERIFY(server);
@@ -112,7 +112,7 @@ void TstPullClient::compareChannels(const manifest::ChannelView& a,
 }
 
 void TstPullClient::pullsAChannelByteIdentical() {
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     auto client = PullClient::start(store, url_);
     QVERIFY(client);
     QTRY_COMPARE_WITH_TIMEOUT((*client)->status().state, PullState::Finished, 15000);
@@ -124,7 +124,7 @@ void TstPullClient::pullsAChannelByteIdentical() {
 }
 
 void TstPullClient::deadPrimaryFallsBackToTheBackup() {
-    origin::SegmentStore store(origin::ChannelConfig{});
+    origin::ChannelStore store(origin::ChannelConfig{});
     const std::string dead =
         "http://127.0.0.1:" + std::to_string(push::test::freePort()) + "/live/talk/index.m3u8";
     auto client = PullClient::start(store, dead + "," + url_);

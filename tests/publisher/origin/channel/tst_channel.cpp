@@ -5,7 +5,7 @@
 
 #include "core/clock.h"
 #include "publisher/origin/channel.h"
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 
 using namespace podium;
 using namespace podium::publisher;
@@ -196,7 +196,7 @@ void TstChannel::withoutAnAnchorTheFirstMediaIsNow() {
 void TstChannel::storeEndsThenRemovesIdleIngestChannels() {
     ChannelConfig expiring = config(10);
     expiring.expiresWhenIdle = true;  // what podium-origin gives ingested channels
-    SegmentStore store(expiring);
+    ChannelStore store(expiring);
     auto a = store.getOrCreate("a");
     ChannelConfig kept = config(10);
     kept.name = "b";  // an in-process feed: never expires

@@ -106,7 +106,7 @@ podium::Result<void> feedAll(IngestSession& session, const std::vector<uint8_t>&
     return session.finish();
 }
 
-size_t segmentCount(const SegmentStore& store) {
+size_t segmentCount(const ChannelStore& store) {
     size_t n = 0;
     if (const auto channel = store.find("ch")) {
         for (const auto& t : channel->view()->tracks) {
@@ -137,7 +137,7 @@ private:
 };
 
 void TstHostileIngest::goodStreamIsStored() {
-    SegmentStore store(channelDefaults());
+    ChannelStore store(channelDefaults());
     IngestSession session(store, "ch", "cam");
     const auto body = goodBody();
     const auto fed = feedAll(session, body);
@@ -179,7 +179,7 @@ void TstHostileIngest::hostileFragment() {
     QFETCH(std::vector<uint8_t>, fragment);
     QFETCH(ErrorCode, code);
     QFETCH(QString, mustSay);
-    SegmentStore store(channelDefaults());
+    ChannelStore store(channelDefaults());
     {
         IngestSession good(store, "ch", "cam");
         QVERIFY(feedAll(good, goodBody()).has_value());
@@ -206,7 +206,7 @@ void TstHostileIngest::hostilePostOverHttp_data() {
 void TstHostileIngest::hostilePostOverHttp() {
     QFETCH(std::vector<uint8_t>, fragment);
     QFETCH(int, status);
-    SegmentStore store(channelDefaults());
+    ChannelStore store(channelDefaults());
     auto server = OriginServer::start(OriginConfig{}, store);
     QVERIFY2(server, server ? "" : server.error().toString().c_str());
     const uint16_t port = (*server)->port();
@@ -313,7 +313,7 @@ void TstHostileIngest::sixThousandTraksAreRefusedAtOnce() {
     std::vector<uint8_t> body(header.begin(), header.begin() + std::ptrdiff_t(moovBox.offset));
     body.insert(body.end(), w.bytes().begin(), w.bytes().end());
 
-    SegmentStore store(channelDefaults());
+    ChannelStore store(channelDefaults());
     for (int post = 0; post < 2; ++post) {
         IngestSession session(store, "ch", "many" + std::to_string(post));
         const auto result = feedAll(session, body);
@@ -329,7 +329,7 @@ void TstHostileIngest::channelTrackLimitCountsEveryPost() {
     // Each POST declares one track; the channel's union is what the limit bounds.
     OriginLimits limits;
     limits.maxTracksPerChannel = 3;
-    SegmentStore store(channelDefaults());
+    ChannelStore store(channelDefaults());
     for (int post = 0; post < 3; ++post) {
         IngestSession session(store, "ch", "cam" + std::to_string(post), nullptr, limits);
         QVERIFY(feedAll(session, hostileHeader()).has_value());

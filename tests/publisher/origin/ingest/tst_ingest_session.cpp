@@ -143,7 +143,7 @@ void TstIngestSession::ingestsRealEncoderOutput_data() {
 
 void TstIngestSession::ingestsRealEncoderOutput() {
     QFETCH(bool, isSmooth);
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     const auto fed = feedAll(session, isSmooth ? smooth_ : cmaf_);
     QVERIFY2(fed.has_value(), fed ? "" : fed.error().toString().c_str());
@@ -212,7 +212,7 @@ void TstIngestSession::ingestsRealEncoderOutput() {
 }
 
 void TstIngestSession::emptyProbeCreatesNothing() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "probe", "enc");
     QVERIFY(session.finish().has_value());
     QVERIFY(!session.sawHeader());
@@ -220,7 +220,7 @@ void TstIngestSession::emptyProbeCreatesNothing() {
 }
 
 void TstIngestSession::headerOnlyDeclaresTracks() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     const auto header = std::vector<uint8_t>(
         smooth_.begin(), smooth_.end() - std::ptrdiff_t(fromBox(smooth_, "moof").size()));
@@ -233,7 +233,7 @@ void TstIngestSession::headerOnlyDeclaresTracks() {
 }
 
 void TstIngestSession::reconnectDropsDuplicates() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     {
         IngestSession first(store, "ch", "enc");
         QVERIFY(feedAll(first, smooth_).has_value());
@@ -253,7 +253,7 @@ void TstIngestSession::reconnectDropsDuplicates() {
 }
 
 void TstIngestSession::restartedEncoderMarksADiscontinuity() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     {
         IngestSession first(store, "ch", "enc");
         QVERIFY(feedAll(first, smooth_).has_value());
@@ -271,7 +271,7 @@ void TstIngestSession::restartedEncoderMarksADiscontinuity() {
 }
 
 void TstIngestSession::mediaBeforeHeaderIsRefused() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     const auto result = feedAll(session, fromBox(smooth_, "moof"));
     QVERIFY(!result.has_value());
@@ -280,7 +280,7 @@ void TstIngestSession::mediaBeforeHeaderIsRefused() {
 }
 
 void TstIngestSession::randomBytesAreAParseError() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     for (quint32 seed = 1; seed <= 20; ++seed) {
         QRandomGenerator random(seed);
         std::vector<uint8_t> noise(5000);
@@ -296,7 +296,7 @@ void TstIngestSession::randomBytesAreAParseError() {
 }
 
 void TstIngestSession::unsupportedCodecIsRefused() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     const auto result = feedAll(session, mpeg4_);
     QVERIFY(!result.has_value());
@@ -325,7 +325,7 @@ void TstIngestSession::utf16LiveServerManifestIsAccepted() {
     const auto rest = fromBox(smooth_, "moov");
     body.insert(body.end(), rest.begin(), rest.end());
 
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     QVERIFY(feedAll(session, body).has_value());
     const auto view = store.find("ch")->view();
@@ -360,7 +360,7 @@ void TstIngestSession::lsmParserReadsTracks() {
 }
 
 void TstIngestSession::newerConnectionSupersedesOlder() {
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestRegistry registry;
     const auto header = std::vector<uint8_t>(
         smooth_.begin(), smooth_.end() - std::ptrdiff_t(fromBox(smooth_, "moof").size()));
@@ -381,7 +381,7 @@ void TstIngestSession::newerConnectionSupersedesOlder() {
 void TstIngestSession::separatePostsBuildOneChannel() {
     // The CMAF file's two tracks, posted as if by two encoders' Streams(): each POST has one
     // track after a remux; here: the same two-track body under two ids gives four tracks.
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession a(store, "ch", "video_300");
     IngestSession b(store, "ch", "alt");
     QVERIFY(feedAll(a, cmaf_).has_value());
@@ -410,7 +410,7 @@ void TstIngestSession::fragmentIsStoredWhenItsLastByteArrives() {
             break;
         }
     }
-    SegmentStore store(defaults());
+    ChannelStore store(defaults());
     IngestSession session(store, "ch", "enc");
     const std::span<const uint8_t> all(smooth_);
     QVERIFY(session.feed(all.first(size_t(firstMdatEnd - 1))).has_value());

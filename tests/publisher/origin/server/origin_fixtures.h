@@ -10,7 +10,7 @@
 
 #include "publisher/mp4/init_segment.h"
 #include "publisher/mp4/media_segment.h"
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 
 namespace podium::publisher::origin::test {
 
@@ -178,7 +178,7 @@ inline std::vector<uint8_t> cmafBody(const CmafBodySpec& spec) {
 }
 
 /// The segments stored for the first track of `channel` in `store` (0 without one).
-inline std::size_t storedSegments(const SegmentStore& store, const std::string& channel) {
+inline std::size_t storedSegments(const ChannelStore& store, const std::string& channel) {
     auto found = store.find(channel);
     if (!found) {
         return 0;

@@ -48,13 +48,13 @@ private:
     void startServer(OriginConfig config = {});
     void viewersStillServed();
 
-    std::unique_ptr<SegmentStore> store_;
+    std::unique_ptr<ChannelStore> store_;
     std::unique_ptr<SyntheticFeed> feed_;
     std::unique_ptr<OriginServer> server_;
 };
 
 void TstOriginLimits::init() {
-    store_ = std::make_unique<SegmentStore>(channelConfig("defaults"));
+    store_ = std::make_unique<ChannelStore>(channelConfig("defaults"));
     feed_ = std::make_unique<SyntheticFeed>(store_->getOrCreate("ug", nullptr));
     feed_->addSegment();
     feed_->addSegment();
@@ -372,7 +372,7 @@ void TstOriginLimits::idleChannelsEndThenStopCounting() {
     ChannelConfig defaults = channelConfig("defaults");
     defaults.expiresWhenIdle = true;                   // as podium-origin sets it
     defaults.dvrWindow = MediaTime{5 * 90000, 90000};  // ended for 5 s, then removed
-    store_ = std::make_unique<SegmentStore>(defaults);
+    store_ = std::make_unique<ChannelStore>(defaults);
     OriginConfig config;
     config.limits.maxChannels = 1;
     config.limits.channelIdleSeconds = 1;

@@ -31,7 +31,7 @@ private slots:
 private:
     void startServer(OriginConfig config);
 
-    std::unique_ptr<SegmentStore> store_;
+    std::unique_ptr<ChannelStore> store_;
     std::unique_ptr<SyntheticFeed> feed_;
     std::unique_ptr<OriginServer> server_;
 };
@@ -73,7 +73,7 @@ private:
 }  // namespace
 
 void TstOriginSecurity::init() {
-    store_ = std::make_unique<SegmentStore>(channelConfig("defaults"));
+    store_ = std::make_unique<ChannelStore>(channelConfig("defaults"));
     feed_ = std::make_unique<SyntheticFeed>(store_->getOrCreate("ug", nullptr));
     feed_->addSegment();
     feed_->addSegment();

@@ -1,5 +1,5 @@
 // The origin HTTP server end to end on loopback: a real OriginServer on port 0 over a
-// SegmentStore fed with synthetic but valid CMAF (publisher/mp4 builders), and a Beast client.
+// ChannelStore fed with synthetic but valid CMAF (publisher/mp4 builders), and a Beast client.
 #include <QtTest>
 
 #include <memory>
@@ -46,13 +46,13 @@ private slots:
 private:
     void startServer(OriginConfig config = {});
 
-    std::unique_ptr<SegmentStore> store_;
+    std::unique_ptr<ChannelStore> store_;
     std::unique_ptr<SyntheticFeed> feed_;
     std::unique_ptr<OriginServer> server_;
 };
 
 void TstOriginServer::init() {
-    store_ = std::make_unique<SegmentStore>(channelConfig("defaults"));
+    store_ = std::make_unique<ChannelStore>(channelConfig("defaults"));
     feed_ = std::make_unique<SyntheticFeed>(store_->getOrCreate("ug", nullptr));
     feed_->addSegment();
     feed_->addSegment();

@@ -15,10 +15,10 @@ namespace podium::publisher::origin {
 /// expiresWhenIdle (ingest) ends when no media came for the idle time and is removed after the
 /// idle time plus its DVR window (expireIdle); the others stay until the origin stops (an ended
 /// channel keeps serving its last window as a finished stream). Thread-safe.
-class SegmentStore {
+class ChannelStore {
 public:
     /// `defaults` supplies the DVR window and targets for channels created by ingest.
-    explicit SegmentStore(ChannelConfig defaults) : defaults_(std::move(defaults)) {}
+    explicit ChannelStore(ChannelConfig defaults) : defaults_(std::move(defaults)) {}
 
     /// The channel `name`, created with `config` (or the defaults, name replaced) if new.
     std::shared_ptr<Channel> getOrCreate(const std::string& name,

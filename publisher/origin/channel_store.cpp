@@ -1,8 +1,8 @@
-#include "publisher/origin/segment_store.h"
+#include "publisher/origin/channel_store.h"
 
 namespace podium::publisher::origin {
 
-std::shared_ptr<Channel> SegmentStore::getOrCreate(const std::string& name,
+std::shared_ptr<Channel> ChannelStore::getOrCreate(const std::string& name,
                                                    const ChannelConfig* config) {
     std::lock_guard lock(mutex_);
     auto it = channels_.find(name);
@@ -16,25 +16,25 @@ std::shared_ptr<Channel> SegmentStore::getOrCreate(const std::string& name,
     return channel;
 }
 
-std::shared_ptr<Channel> SegmentStore::recreate(const ChannelConfig& config) {
+std::shared_ptr<Channel> ChannelStore::recreate(const ChannelConfig& config) {
     std::lock_guard lock(mutex_);
     auto channel = std::make_shared<Channel>(config);
     channels_[config.name] = channel;
     return channel;
 }
 
-std::shared_ptr<Channel> SegmentStore::find(const std::string& name) const {
+std::shared_ptr<Channel> ChannelStore::find(const std::string& name) const {
     std::lock_guard lock(mutex_);
     auto it = channels_.find(name);
     return it == channels_.end() ? nullptr : it->second;
 }
 
-std::size_t SegmentStore::channelCount() const {
+std::size_t ChannelStore::channelCount() const {
     std::lock_guard lock(mutex_);
     return channels_.size();
 }
 
-std::vector<std::string> SegmentStore::channelNames() const {
+std::vector<std::string> ChannelStore::channelNames() const {
     std::lock_guard lock(mutex_);
     std::vector<std::string> names;
     for (const auto& [name, channel] : channels_) {
@@ -43,7 +43,7 @@ std::vector<std::string> SegmentStore::channelNames() const {
     return names;
 }
 
-std::vector<std::string> SegmentStore::expireIdle(int64_t nowMs, int64_t idleMs) {
+std::vector<std::string> ChannelStore::expireIdle(int64_t nowMs, int64_t idleMs) {
     std::vector<std::shared_ptr<Channel>> toEnd;
     std::vector<std::string> removed;
     {
