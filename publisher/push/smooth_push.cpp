@@ -48,6 +48,7 @@ struct SmoothPush::Track {
     bool paused = false;
     bool endBody = false;  ///< the mfra is in the buffer: end the body once it is read
     bool inFlight = false;
+    bool probing = false;  ///< the transfer in flight is the empty probe POST
     bool live = false;
     bool retrying = false;
     bool done = false;
@@ -201,7 +202,7 @@ void SmoothPush::run() {
         }
         startDue(Clock::now());
         for (auto& t : tracks_) {
-            if (t->inFlight) {
+            if (t->inFlight && !t->probing) {
                 feed(*t);
             }
         }
@@ -235,34 +236,68 @@ void SmoothPush::startDue(Clock::time_point now) {
                 continue;
             }
         }
-        if (auto connected = connect(*t); !connected) {
-            const auto decision = t->policy.onFailure(connected.error());
-            if (!decision.retry) {
-                fail(*t, connected.error());
-            } else {
-                t->retrying = true;
-                t->nextAttempt = Clock::now() + decision.delay;
-                board_.update([&](PushStatus& s) {
-                    s.retries += 1;
-                    s.setError(connected.error());
-                });
-            }
+        t->url = streamUrl(t->policy.currentUrl(), t->info.id);
+        if (auto connected = options_.smoothProbe ? startProbe(*t) : startStream(*t); !connected) {
+            retryOrFail(*t, connected.error());
         }
     }
 }
 
-Result<void> SmoothPush::connect(Track& t) {
-    t.url = streamUrl(t.policy.currentUrl(), t.info.id);
-    if (options_.smoothProbe) {
-        auto probe = performRequest(settings_, "POST", t.url, {});
-        if (!probe) {
-            return makeError(probe.error());
-        }
-        board_.update([&](PushStatus& s) { s.lastHttpStatus = probe->status; });
-        if (auto st = transferStatus(CURLE_OK, probe->status, "probe POST " + t.url); !st) {
-            return st;
-        }
+void SmoothPush::retryOrFail(Track& t, const Status& failure) {
+    const auto decision = t.policy.onFailure(failure);
+    if (!decision.retry) {
+        fail(t, failure);
+        return;
     }
+    logInfo("push", failure.toString() + "; reconnecting in " +
+                        std::to_string(decision.delay.count()) + " ms");
+    t.retrying = true;
+    t.nextAttempt = Clock::now() + decision.delay;
+    board_.update([&](PushStatus& s) {
+        s.retries += 1;
+        s.setError(failure);
+    });
+}
+
+Result<void> SmoothPush::startProbe(Track& t) {
+    // The empty POST that tells the receiver a stream is coming (IIS answers it before the
+    // long-running POST). It runs in the multi handle like every transfer, so a slow answer
+    // never holds up the other tracks.
+    auto easy = CurlEasy::create();
+    if (!easy) {
+        return makeError(easy.error());
+    }
+    t.easy.emplace(std::move(*easy));
+    t.headers.emplace();
+    CURL* curl = t.easy->get();
+    if (auto applied = applySettings(curl, settings_, t.url, *t.headers); !applied) {
+        return applied;
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers->get());
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(0));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discardBody);
+    if (curl_multi_add_handle(multi_->get(), curl) != CURLM_OK) {
+        return makeError(ErrorCode::Internal, "curl_multi_add_handle failed");
+    }
+    t.inFlight = true;
+    t.probing = true;
+    return ok();
+}
+
+void SmoothPush::onProbeDone(Track& t, CURLcode code, long http) {
+    t.probing = false;
+    if (auto st = transferStatus(code, http, "probe POST " + t.url); !st) {
+        retryOrFail(t, st.error());
+        return;
+    }
+    if (auto started = startStream(t); !started) {
+        retryOrFail(t, started.error());
+    }
+}
+
+Result<void> SmoothPush::startStream(Track& t) {
     auto easy = CurlEasy::create();
     if (!easy) {
         return makeError(easy.error());
@@ -362,6 +397,10 @@ void SmoothPush::onDone(Track& t, CURLcode code) {
     t.inFlight = false;
     t.live = false;
     board_.update([&](PushStatus& s) { s.lastHttpStatus = http; });
+    if (t.probing) {
+        onProbeDone(t, code, http);
+        return;
+    }
     auto st = transferStatus(code, http, "POST " + t.url);
     const bool bodyComplete = t.endBody && t.readPos == t.buffer.size();
     // A receiver that answered 200 before the body (ffmpeg -listen) may close without ending
@@ -376,19 +415,7 @@ void SmoothPush::onDone(Track& t, CURLcode code) {
         st ? Status(ErrorCode::Unavailable, "the publishing point ended the stream early")
                  .withContext("POST " + t.url)
            : st.error();
-    const auto decision = t.policy.onFailure(failure);
-    if (!decision.retry) {
-        fail(t, failure);
-        return;
-    }
-    logInfo("push", failure.toString() + "; reconnecting in " +
-                        std::to_string(decision.delay.count()) + " ms");
-    t.retrying = true;
-    t.nextAttempt = Clock::now() + decision.delay;
-    board_.update([&](PushStatus& s) {
-        s.retries += 1;
-        s.setError(failure);
-    });
+    retryOrFail(t, failure);
 }
 
 void SmoothPush::fail(Track& t, const Status& status) {

@@ -22,7 +22,8 @@ namespace podium::publisher::push {
 /// HTTP/1.1 chunked POST to `<url>[/Events(<id>)]/Streams(<track id>)` whose body is the
 /// Smooth header (ftyp isml, Live Server Manifest, moov — buildSmoothHeader) then one
 /// moof+mdat with tfxd per segment (buildSmoothFragment), and on a graceful stop an empty mfra
-/// and the zero-length chunk. Optional empty probe POST before each stream.
+/// and the zero-length chunk. Optional empty probe POST before each stream (in the multi handle
+/// like the streams: a slow probe answer holds up no other track).
 ///
 /// Threads: deliver() only queues into a per-track SegmentSpool and returns (never blocks on
 /// the network); one worker thread owned by the sink drives every track's transfer through a
@@ -56,7 +57,13 @@ private:
 
     void run();
     void startDue(std::chrono::steady_clock::time_point now);
-    Result<void> connect(Track& track);
+    /// The empty probe POST, in the multi handle (when PushOptions::smoothProbe).
+    Result<void> startProbe(Track& track);
+    void onProbeDone(Track& track, CURLcode code, long httpStatus);
+    /// The long-running chunked POST: header, resent and spooled fragments, then live.
+    Result<void> startStream(Track& track);
+    /// Backs off and reconnects under the track's RetryPolicy, or stops the track for good.
+    void retryOrFail(Track& track, const Status& failure);
     void feed(Track& track);
     void onDone(Track& track, CURLcode code);
     void fail(Track& track, const Status& status);
