@@ -2,10 +2,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/encoded_packet.h"
 #include "core/media_time.h"
+#include "core/segment_schedule.h"
 
 namespace podium::publisher {
 
@@ -55,5 +58,22 @@ struct Segment {
 using InitSegmentPtr = std::shared_ptr<const InitSegment>;
 using ChunkPtr = std::shared_ptr<const Chunk>;
 using SegmentPtr = std::shared_ptr<const Segment>;
+
+/// What every sink is told when it opens: the tracks (codec details may still be missing: they
+/// come with each InitSegment), the segment schedule when there is one (the session's preset;
+/// none for a relayed stream), and the stream's epoch, the wall clock (Unix ms) of media time 0.
+/// The epoch is the one anchor of PROGRAM-DATE-TIME, prft and availabilityStartTime; 0 = not
+/// known (a sink that needs one takes it when the first media arrives).
+struct StreamDescription {
+    StreamDescription() = default;
+    /// Tracks only, no schedule or epoch (a relay that has not seen media yet; tests).
+    StreamDescription(std::vector<TrackInfo> t) : tracks(std::move(t)) {}  // NOLINT: implicit
+    StreamDescription(std::vector<TrackInfo> t, std::optional<SegmentSchedule> s, int64_t epoch)
+        : tracks(std::move(t)), schedule(std::move(s)), epochMs(epoch) {}
+
+    std::vector<TrackInfo> tracks;
+    std::optional<SegmentSchedule> schedule;
+    int64_t epochMs = 0;
+};
 
 }  // namespace podium::publisher

@@ -112,12 +112,14 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     }
     s->ladder_ = std::move(*ladder);
 
-    s->fanout_ = std::make_unique<publisher::SinkFanout>(s->ladder_->tracks());
     // Media time 0 is now: the session clock and the wall clock of media time 0
     // (PROGRAM-DATE-TIME, DASH availabilityStartTime) are taken at the same instant, so PDTs
-    // are exact. The source starts a few milliseconds later and catches up at once.
+    // are exact. The source starts a few milliseconds later and catches up at once. Every
+    // destination gets this one epoch with the stream's description.
     s->clock_.restart();
     s->wallClockAnchorMs_ = wallClockMillis();
+    s->fanout_ = std::make_unique<publisher::SinkFanout>(publisher::StreamDescription(
+        s->ladder_->tracks(), s->ladder_->schedule(), s->wallClockAnchorMs_));
     if (auto r = s->addOrigin(); !r) {
         return makeError(r.error());
     }
@@ -146,7 +148,6 @@ Result<void> Session::addOrigin() {
     channel.segmentTarget = preset.segmentDuration();
     channel.partTarget = preset.partDuration();
     channel.dvrWindow = MediaTime::fromSeconds(o.dvrSeconds, kVideoTimescale);
-    channel.availabilityStartMs = wallClockAnchorMs_;
     channel.maxBytes = o.limits.maxDvrBytesPerChannel;
     channel.maxSegmentsPerTrack = o.limits.maxSegmentsPerTrack;
     store_ = std::make_unique<publisher::origin::ChannelStore>(channel);
@@ -174,7 +175,6 @@ Result<void> Session::addArchive() {
     }
     publisher::ArchiveSinkConfig archive;
     archive.directory = config_.archiveDir;
-    archive.wallClockAnchorMs = wallClockAnchorMs_;
     archive.targetDurationSeconds = static_cast<int>(std::ceil(config_.preset.segmentSeconds));
     // Its own queue: a slow disk loses whole segments there (a gap in the VOD, logged), and
     // never stalls the packager, the origin or the pushes.

@@ -83,7 +83,9 @@ Result<void> ArchiveSink::checkFolder(const std::vector<TrackInfo>& tracks) cons
     return ok();
 }
 
-Result<void> ArchiveSink::open(const std::vector<TrackInfo>& tracks) {
+Result<void> ArchiveSink::open(const StreamDescription& stream) {
+    const std::vector<TrackInfo>& tracks = stream.tracks;
+    anchorMs_ = stream.epochMs != 0 ? stream.epochMs : config_.wallClockAnchorMs;
     if (config_.directory.empty()) {
         return makeError(ErrorCode::InvalidArgument, "no archive folder given");
     }
@@ -215,8 +217,7 @@ Result<void> ArchiveSink::writeSegment(const Segment& segment) {
     HlsSegmentEntry entry;
     entry.uri = segmentName(segment.number);
     entry.durationSeconds = segment.duration.seconds();
-    entry.programDateTimeMs =
-        config_.wallClockAnchorMs + segment.start.rescaled(1000, Rounding::Nearest).value;
+    entry.programDateTimeMs = anchorMs_ + segment.start.rescaled(1000, Rounding::Nearest).value;
     entry.discontinuity = t.lastNumber >= 0 && segment.number != t.lastNumber + 1;
     t.playlist.append(std::move(entry));
     t.lastNumber = segment.number;

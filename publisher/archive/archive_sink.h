@@ -21,8 +21,9 @@ namespace podium::publisher {
 
 struct ArchiveSinkConfig {
     std::filesystem::path directory;  ///< the archive folder (created with its parents)
-    int64_t wallClockAnchorMs = 0;    ///< wall clock (Unix ms) of media time 0, for PDT
-    int targetDurationSeconds = 1;    ///< minimum TARGETDURATION: ceil(nominal segment, s)
+    /// Wall clock (Unix ms) of media time 0, for PDT, when the stream's epoch is not known.
+    int64_t wallClockAnchorMs = 0;
+    int targetDurationSeconds = 1;  ///< minimum TARGETDURATION: ceil(nominal segment, s)
 };
 
 /// What the archive noticed about its disk (any thread).
@@ -65,7 +66,7 @@ public:
     static SinkQueuePolicy queuePolicy(size_t trackCount, double segmentSeconds);
 
     [[nodiscard]] std::string name() const override;
-    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+    Result<void> open(const StreamDescription& stream) override;
     Result<void> deliver(const SinkItem& item) override;
     Result<void> close() override;
     [[nodiscard]] SinkStats stats() const override;
@@ -100,6 +101,7 @@ private:
     Result<void> finish(const std::optional<Status>& failure);
 
     const ArchiveSinkConfig config_;
+    int64_t anchorMs_ = 0;  ///< wall clock of media time 0: the stream's epoch, else the config's
     const std::unique_ptr<ArchiveStorage> storage_;
     ArchiveSpace space_;
     std::map<int, Track> tracks_;  ///< by TrackInfo::trackIndex

@@ -7,9 +7,13 @@ namespace podium::publisher::origin {
 OriginSink::OriginSink(ChannelStore& store, ChannelConfig config)
     : store_(store), config_(std::move(config)) {}
 
-Result<void> OriginSink::open(const std::vector<TrackInfo>& tracks) {
-    channel_ = store_.recreate(config_);
-    channel_->setTracks(tracks);
+Result<void> OriginSink::open(const StreamDescription& stream) {
+    ChannelConfig config = config_;
+    if (stream.epochMs != 0) {
+        config.availabilityStartMs = stream.epochMs;
+    }
+    channel_ = store_.recreate(config);
+    channel_->setTracks(stream.tracks);
     return ok();
 }
 

@@ -18,7 +18,8 @@ public:
 
     [[nodiscard]] std::string name() const override { return "origin " + config_.name; }
     [[nodiscard]] bool wantsChunks() const override { return true; }
-    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+    /// A fresh channel under the config's name, anchored at the stream's epoch when known.
+    Result<void> open(const StreamDescription& stream) override;
     Result<void> deliver(const SinkItem& item) override;
     Result<void> close() override;
     [[nodiscard]] SinkStats stats() const override;

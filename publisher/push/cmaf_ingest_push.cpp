@@ -66,8 +66,9 @@ Result<void> CmafIngestPush::sendHeader(TrackState& track, const std::string& ba
 Result<void> CmafIngestPush::sendSegment(TrackState& track, const SegmentPtr& segment,
                                          const std::string& baseUrl) {
     if (anchorMs_.load() == 0) {
+        // The stream's epoch; without one (a relay), now minus the end of the first segment.
         const double end = segment->start.seconds() + segment->duration.seconds();
-        anchorMs_ = wallClockMillis() - int64_t(end * 1000);
+        anchorMs_ = epochMs_ != 0 ? epochMs_ : wallClockMillis() - int64_t(end * 1000);
     }
     const int64_t ntpMs = anchorMs_.load() + int64_t(segment->start.seconds() * 1000);
     auto body = ingestSegmentBytes(*segment, mp4::trackIdOf(track.info), ntpMs, segment->isLast,

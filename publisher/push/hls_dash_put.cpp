@@ -23,7 +23,8 @@ std::string HlsDashPut::name() const {
     return std::string(protocolName(target_.protocol)) + " " + target_.url;
 }
 
-Result<void> HlsDashPut::open(const std::vector<TrackInfo>& tracks) {
+Result<void> HlsDashPut::open(const StreamDescription& stream) {
+    const std::vector<TrackInfo>& tracks = stream.tracks;
     manifest::WindowConfig config;
     config.name = "push";
     config.logComponent = "push";
@@ -31,13 +32,13 @@ Result<void> HlsDashPut::open(const std::vector<TrackInfo>& tracks) {
     config.partTarget = MediaTime{0, 1000};
     config.dvrWindow =
         MediaTime{options_.segmentDuration.count() * std::max(1, options_.windowSegments), 1000};
-    config.availabilityStartMs = wallClockMillis();
+    config.availabilityStartMs = stream.epochMs != 0 ? stream.epochMs : wallClockMillis();
     window_ = std::make_unique<manifest::SegmentWindow>(config);
     window_->setTracks(tracks);
     for (const auto& t : tracks) {
         lastTrackIndex_ = std::max(lastTrackIndex_, t.trackIndex);
     }
-    return RequestPush::open(tracks);
+    return RequestPush::open(stream);
 }
 
 Result<void> HlsDashPut::putText(const std::string& url, const std::string& text,

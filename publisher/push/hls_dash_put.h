@@ -29,7 +29,7 @@ public:
     ~HlsDashPut() override { stopWorker(); }
 
     [[nodiscard]] std::string name() const override;
-    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+    Result<void> open(const StreamDescription& stream) override;
 
 private:
     Result<void> sendHeader(TrackState& track, const std::string& baseUrl) override;

@@ -34,8 +34,9 @@ void RequestPush::stopWorker() {
     }
 }
 
-Result<void> RequestPush::open(const std::vector<TrackInfo>& tracks) {
-    for (const auto& t : tracks) {
+Result<void> RequestPush::open(const StreamDescription& stream) {
+    epochMs_ = stream.epochMs;
+    for (const auto& t : stream.tracks) {
         tracks_.push_back(std::make_unique<TrackState>(
             t, MediaTime{options_.spoolDuration.count(), 1000}, options_.spoolDirectory));
     }

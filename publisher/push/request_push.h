@@ -29,7 +29,7 @@ class RequestPush : public PushSink {
 public:
     ~RequestPush() override;
 
-    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+    Result<void> open(const StreamDescription& stream) override;
     Result<void> deliver(const SinkItem& item) override;
     /// Waits (bounded) until every spooled segment and the end were sent.
     Result<void> close() override;
@@ -72,6 +72,7 @@ protected:
     const PushTarget target_;
     const PushOptions options_;
     const RequestSettings settings_;
+    int64_t epochMs_ = 0;  ///< the stream's epoch from open() (0 = not known)
 
 private:
     enum class Work { None = 1, Header, Segment, End };

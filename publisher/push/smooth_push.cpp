@@ -92,7 +92,8 @@ std::string SmoothPush::streamUrl(const std::string& baseUrl, const std::string&
     return url + "/Streams(" + trackId + ")";
 }
 
-Result<void> SmoothPush::open(const std::vector<TrackInfo>& tracks) {
+Result<void> SmoothPush::open(const StreamDescription& stream) {
+    const std::vector<TrackInfo>& tracks = stream.tracks;
     auto multi = CurlMulti::create();
     if (!multi) {
         return makeError(multi.error().withContext(name()));

@@ -40,7 +40,7 @@ public:
     SmoothPush& operator=(const SmoothPush&) = delete;
 
     [[nodiscard]] std::string name() const override;
-    Result<void> open(const std::vector<TrackInfo>& tracks) override;
+    Result<void> open(const StreamDescription& stream) override;
     Result<void> deliver(const SinkItem& item) override;
     /// Waits (bounded: connect + stall timeouts) for every track to send its end and read the
     /// final answer.

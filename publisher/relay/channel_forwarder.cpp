@@ -196,7 +196,9 @@ void ChannelForwarder::open(const manifest::ChannelView& view) {
         return;
     }
     push::PushSink* raw = sink->get();
-    auto fanout = std::make_unique<SinkFanout>(tracks);
+    // The channel's own anchor (its availabilityStartTime) is the relayed stream's epoch.
+    auto fanout = std::make_unique<SinkFanout>(
+        StreamDescription(tracks, std::nullopt, view.availabilityStartMs));
     const size_t capacity = 8 * tracks.size() + 8;
     if (auto added =
             fanout->addSink(std::move(*sink), SinkQueuePolicy::dropOldestSegment(capacity));

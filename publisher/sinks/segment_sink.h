@@ -36,9 +36,9 @@ public:
     /// True if the sink wants CMAF chunks (LL-HLS parts) as well as finished segments.
     [[nodiscard]] virtual bool wantsChunks() const { return false; }
 
-    /// Called once before any item with the session's tracks (codec details may still be
-    /// missing; they arrive with each InitSegment). Fail fast here (unwritable folder...).
-    virtual Result<void> open(const std::vector<TrackInfo>& tracks) = 0;
+    /// Called once before any item with the stream's tracks, schedule and epoch (see
+    /// StreamDescription). Fail fast here (unwritable folder...).
+    virtual Result<void> open(const StreamDescription& stream) = 0;
     /// One item, in order: every track's init first, then chunks/segments, then EndOfStream.
     virtual Result<void> deliver(const SinkItem& item) = 0;
     /// End of stream: finish files / requests. Called once, after the last deliver().

@@ -5,7 +5,7 @@
 
 namespace podium::publisher {
 
-SinkFanout::SinkFanout(std::vector<TrackInfo> tracks) : tracks_(std::move(tracks)) {}
+SinkFanout::SinkFanout(StreamDescription stream) : stream_(std::move(stream)) {}
 
 SinkFanout::~SinkFanout() {
     finish(std::chrono::seconds(30));
@@ -18,7 +18,7 @@ Result<void> SinkFanout::addSink(std::unique_ptr<SegmentSink> sink, SinkQueuePol
     const std::string name = sink->name();
     Result<void> opened;
     try {
-        opened = sink->open(tracks_);
+        opened = sink->open(stream_);
     } catch (const std::exception& e) {
         opened = makeError(ErrorCode::Internal, std::string("open() threw: ") + e.what());
     } catch (...) {

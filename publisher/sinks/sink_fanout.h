@@ -66,8 +66,8 @@ struct SinkStatus {
 /// go on. Nothing thrown by a sink escapes its thread (it becomes the sink's Status).
 class SinkFanout final : public PackagerListener {
 public:
-    /// `tracks` is what every sink's open() receives.
-    explicit SinkFanout(std::vector<TrackInfo> tracks);
+    /// `stream` is what every sink's open() receives.
+    explicit SinkFanout(StreamDescription stream);
     /// Finishes with a 30 s deadline if finish() was not called.
     ~SinkFanout() override;
 
@@ -95,7 +95,7 @@ public:
 private:
     void broadcast(const SinkItem& item, bool isChunk);
 
-    const std::vector<TrackInfo> tracks_;
+    const StreamDescription stream_;
     mutable std::mutex mutex_;  ///< guards workers_, inits_, finished_
     std::vector<std::shared_ptr<SinkWorker>> workers_;
     std::map<int, InitSegmentPtr> inits_;  ///< latest init per track index (for late sinks)

@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 
 #include "publisher/archive/archive_sink.h"
+#include "publisher/origin/channel_store.h"
+#include "publisher/origin/origin_sink.h"
 #include "publisher/sinks/sink_fanout.h"
 
 using namespace podium;
@@ -105,6 +107,7 @@ private slots:
     void refusesOutOfOrderInput_data();
     void refusesOutOfOrderInput();
     void recordsThroughTheFanout();
+    void theStreamEpochIsEveryDestinationsAnchor();
 };
 
 void TstArchiveSink::writesExactlyWhatWasDelivered() {
@@ -308,6 +311,48 @@ void TstArchiveSink::recordsThroughTheFanout() {
         QCOMPARE(playlist.last(), QStringLiteral("#EXT-X-ENDLIST"));
     }
     QVERIFY(QFile::exists(tmp.path() + "/rec/index.m3u8"));
+}
+
+void TstArchiveSink::theStreamEpochIsEveryDestinationsAnchor() {
+    // One epoch in the stream's description: the archive's PROGRAM-DATE-TIME and the local
+    // origin's (and its DASH availabilityStartTime) all count from it, whatever each sink's
+    // own config says.
+    constexpr int64_t kEpochMs = kAnchorMs + 3600000;  // 13:00:00, not the config's 12:00:00
+    QTemporaryDir tmp;
+    const auto tracks = ladder();
+    origin::ChannelConfig channel;
+    channel.name = "talk";
+    channel.availabilityStartMs = 0;  // would anchor at the first media without the epoch
+    origin::ChannelStore store(channel);
+    SinkFanout fanout(StreamDescription(tracks, std::nullopt, kEpochMs));
+    QVERIFY(fanout.addSink(std::make_unique<ArchiveSink>(configFor(tmp.path() + "/rec")),
+                           SinkQueuePolicy::lossless(8)));
+    QVERIFY(fanout.addSink(std::make_unique<origin::OriginSink>(store, channel),
+                           SinkQueuePolicy::lossless(8)));
+    for (const auto& t : tracks) {
+        fanout.onInitSegment(makeInit(t));
+    }
+    for (int64_t n = 0; n < 2; ++n) {
+        for (const auto& t : tracks) {
+            fanout.onSegment(makeSegment(t, n));
+        }
+    }
+    fanout.onEndOfStream();
+    for (const auto& sink : fanout.finish(std::chrono::seconds(30))) {
+        QCOMPARE(sink.state, SinkState::Finished);
+    }
+    const auto view = store.find("talk")->view();
+    QCOMPARE(view->availabilityStartMs, kEpochMs);
+    for (const auto& t : view->tracks) {
+        QCOMPARE(t.segments.size(), size_t(2));
+        QCOMPARE(t.segments[1].programDateTimeMs, kEpochMs + 2000);  // segment 1 starts at 2 s
+    }
+    for (const auto& t : tracks) {
+        const QStringList playlist =
+            lines(tmp.path() + "/rec/" + QString::fromStdString(t.id) + "/index.m3u8");
+        // The archive states PDT on its first segment (and after a discontinuity).
+        QVERIFY(playlist.contains("#EXT-X-PROGRAM-DATE-TIME:2026-11-25T13:00:00.000Z"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TstArchiveSink)

@@ -48,7 +48,7 @@ public:
 
     std::string name() const override { return name_; }
     bool wantsChunks() const override { return chunks_; }
-    Result<void> open(const std::vector<TrackInfo>&) override {
+    Result<void> open(const StreamDescription&) override {
         if (probe_->failOpen) {
             return makeError(ErrorCode::PermissionDenied, "folder is read-only");
         }
