@@ -60,8 +60,7 @@ int liveTargetDurationSeconds(const ChannelView& view, const TrackView& track) {
     int target = std::max(1, static_cast<int>(std::ceil(view.segmentTarget.seconds() - 1e-9)));
     for (const auto& s : track.segments) {
         if (s.isComplete()) {
-            const double printed = hls::roundedDuration(s.duration.seconds());
-            target = std::max(target, static_cast<int>(std::lround(printed)));
+            target = std::max(target, hls::targetDurationFor(s.duration.seconds()));
         }
     }
     return target;

@@ -14,8 +14,7 @@ void HlsMediaPlaylist::append(HlsSegmentEntry entry) {
     if (ended_) {
         return;
     }
-    const double printed = hls::roundedDuration(entry.durationSeconds);
-    targetDuration_ = std::max(targetDuration_, static_cast<int>(std::ceil(printed)));
+    targetDuration_ = std::max(targetDuration_, hls::targetDurationFor(entry.durationSeconds));
     entries_.push_back(std::move(entry));
     while (config_.maxEntries > 0 && entries_.size() > config_.maxEntries) {
         if (entries_.front().discontinuity) {

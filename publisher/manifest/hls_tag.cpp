@@ -1,5 +1,6 @@
 #include "publisher/manifest/hls_tag.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -54,6 +55,10 @@ double roundedDuration(double seconds) {
     double value = 0.0;
     std::from_chars(text.data(), text.data() + text.size(), value);
     return value;
+}
+
+int targetDurationFor(double seconds) {
+    return std::max(1, static_cast<int>(std::lround(roundedDuration(seconds))));
 }
 
 std::string isoDateTime(int64_t unixMillis) {

@@ -29,6 +29,11 @@ std::string durationText(double seconds);
 /// The value printed by durationText(), back as a number (what a player reads).
 double roundedDuration(double seconds);
 
+/// The smallest EXT-X-TARGETDURATION a segment of `seconds` allows: its printed EXTINF rounded
+/// to the nearest integer (RFC 8216 4.3.3.1), at least 1. The one rule of both HLS writers
+/// (the live playlists and the archive); each also keeps its nominal target as a floor.
+int targetDurationFor(double seconds);
+
 /// ISO 8601 UTC with milliseconds for EXT-X-PROGRAM-DATE-TIME: `2026-11-25T12:00:00.000Z`.
 /// `unixMillis` = milliseconds since 1970-01-01T00:00:00Z.
 std::string isoDateTime(int64_t unixMillis);

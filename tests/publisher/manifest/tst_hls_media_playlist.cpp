@@ -5,6 +5,7 @@
 
 #include "golden_text.h"
 #include "publisher/manifest/hls_media_playlist.h"
+#include "publisher/manifest/hls_tag.h"
 
 using namespace podium::publisher;
 
@@ -127,6 +128,12 @@ void TstHlsMediaPlaylist::targetDurationIsCeilOfPrintedDurationAndNeverShrinks()
     appendRun(p, 2, 5, 2.0);  // the 2.5 s segment left the window long ago
     QCOMPARE(p.targetDurationSeconds(), 3);
     QVERIFY(QString::fromStdString(renderMediaPlaylist(p)).contains("#EXT-X-TARGETDURATION:3\n"));
+    // The rule is the live playlists' (RFC 8216 4.3.3.1: EXTINF rounded to the nearest
+    // integer): a 2.4 s segment keeps a 2 s target (ceil made it 3, the live playlist 2).
+    HlsMediaPlaylist q({"init.mp4", 2, 2});
+    q.append(segment(0, 2.4, 0.0));
+    QCOMPARE(q.targetDurationSeconds(), 2);
+    QCOMPARE(q.targetDurationSeconds(), hls::targetDurationFor(2.4));
 }
 
 void TstHlsMediaPlaylist::endedPlaylistIgnoresLateSegments() {
