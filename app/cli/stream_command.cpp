@@ -81,11 +81,11 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
     config.sourceOptions.portalTokenFile = app::defaultPortalTokenFile();
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
     config.archiveDir = parser.value("archive").toStdString();
-    for (const auto& spec : parser.values("publish")) {
-        auto target = publisher::push::PushTarget::parse(spec.toStdString(),
+    for (const auto& text : parser.values("publish")) {
+        auto target = publisher::push::PushTarget::parse(text.toStdString(),
                                                          secrets->publishToken.value_or(""));
         if (!target) {
-            return makeError(target.error().withContext("--publish " + spec.toStdString()));
+            return makeError(target.error().withContext("--publish " + text.toStdString()));
         }
         target->caFile = parser.value("publish-ca").toStdString();
         config.destinations.push_back(std::move(*target));
@@ -237,8 +237,10 @@ int runStream(const QStringList& args) {
     if (!config->archiveDir.empty()) {
         std::printf("archive: %s/index.m3u8\n", config->archiveDir.c_str());
     }
-    for (const auto& target : config->publish) {
-        std::printf("publish: %s\n", target.c_str());
+    for (const auto& target : config->destinations) {
+        // Protocol and URL only: credentials never reach the terminal.
+        std::printf("publish: %s=%s\n", publisher::push::protocolName(target.protocol),
+                    target.url.c_str());
     }
     if (config->origin.enabled) {
         printOrigin(config->origin, (*session)->originPort(), tokenGenerated);

@@ -100,9 +100,9 @@ void SegmentWindow::setInit(const InitSegmentPtr& init) {
     track->info = init->track;
 }
 
-void SegmentWindow::closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number) {
+bool SegmentWindow::closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number) {
     if (items.empty() || items.back()->isComplete() || track.openNumber == number) {
-        return;
+        return false;
     }
     // The rest of the open segment will never come (the feed's queue dropped it): what came is
     // a valid, shorter segment (styp + whole chunks). Close it as it is; appending the next
@@ -117,6 +117,7 @@ void SegmentWindow::closeCutShort(TrackState& track, SegmentList::Items& items, 
     items.push_back(std::make_shared<const StoredSegment>(std::move(done)));
     cutShort_.hit(LogLevel::Warning, "track " + track.info.id +
                                          ": a segment's end was lost on the way; served shorter");
+    return true;
 }
 
 void SegmentWindow::anchorAt(MediaTime end) {
@@ -131,12 +132,18 @@ bool SegmentWindow::addChunk(const ChunkPtr& chunk) {
         return false;
     }
     SegmentList::Items items = track->segments.items();
-    closeCutShort(*track, items, chunk->segmentNumber);
+    const bool closed = closeCutShort(*track, items, chunk->segmentNumber);
     StoredSegment open;
     const bool opensSegment = items.empty() || items.back()->isComplete();
     if (opensSegment) {
         if (chunk->partIndex != 0) {
-            return false;  // joined mid-segment: wait for the next segment's first part
+            // Joined mid-segment: wait for the next segment's first part. A segment closed
+            // just above is kept (its bytes are already counted in the window).
+            if (closed) {
+                track->segments =
+                    SegmentList(std::make_shared<const SegmentList::Items>(std::move(items)));
+            }
+            return closed;
         }
         anchorAt(chunk->start + chunk->duration);
         open.sequence = nextSequence(track->segments, chunk->segmentNumber);

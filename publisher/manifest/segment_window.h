@@ -105,7 +105,8 @@ private:
     TrackState* findTrack(int trackIndex);
     void evict(TrackState& track);
     /// Completes the open segment as it is when `number` (of the item arriving) is not its own.
-    void closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number);
+    /// True when it did.
+    bool closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number);
     /// Sets anchorMs_ from the first media (ending at `end`) when the config gave none.
     void anchorAt(MediaTime end);
     void evictForBytes();
