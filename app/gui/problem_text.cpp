@@ -22,17 +22,27 @@ bool mentions(const QString& text, std::initializer_list<const char*> needles) {
 }
 
 /// The part of a sentence every destination error shares: what the computer could not do.
-QString cause(std::optional<ErrorCode> code) {
-    if (!code) {
+/// From the error's code and, for a publishing point, its last HTTP answer; empty when they
+/// say nothing a broadcaster can act on (the details are shown instead).
+QString cause(const app::DestinationStatus& d) {
+    if (!d.errorCode) {
         return {};
     }
-    switch (*code) {
+    const bool push = d.kind == app::DestinationKind::Push;
+    const long http = d.lastHttpStatus;
+    switch (*d.errorCode) {
         case ErrorCode::PermissionDenied:
-            return tr("refused the password");
+            if (!push) {
+                return tr("cannot be written to (permission denied)");
+            }
+            // 401/403 is the credential; without such an answer it was the TLS handshake.
+            return http == 401 || http == 403 ? tr("refused the password")
+                                              : tr("could not be verified (TLS certificate)");
         case ErrorCode::NotFound:
-            return tr("does not know this address");
+            return push ? tr("does not know this address") : QString();
         case ErrorCode::Unavailable:
-            return tr("cannot be reached");
+            return push && http >= 500 ? tr("answered with a server error (HTTP %1)").arg(http)
+                                       : tr("cannot be reached");
         case ErrorCode::NoSpace:
             return tr("ran out of disk space");
         default:
@@ -60,7 +70,7 @@ QString describeDestinationProblem(const app::DestinationStatus& destination) {
             what = tr("the publishing point %1").arg(QString::fromStdString(destination.where));
             break;
     }
-    const QString why = cause(destination.errorCode);
+    const QString why = cause(destination);
     if (!why.isEmpty()) {
         return tr("%1 %2.").arg(what, why);
     }

@@ -142,6 +142,7 @@ bool SegmentWindow::addChunk(const ChunkPtr& chunk) {
             if (closed) {
                 track->segments =
                     SegmentList(std::make_shared<const SegmentList::Items>(std::move(items)));
+                evictForBytes();
             }
             return closed;
         }

@@ -38,7 +38,7 @@ Result<std::vector<uint8_t>> buildSmoothFragment(const TrackView& track, int64_t
     mp4::MergeOptions merge;
     merge.sequenceNumber = uint32_t(segment.sequence + 1);
     merge.decodeTime = uint64_t(segment.start.value);
-    merge.defaults.flags = mp4::sampleFlags(track.info.kind != TrackKind::Video);
+    merge.video = track.info.kind == TrackKind::Video;
     merge.tfxd = mp4::FragmentTime{segment.start.value, segment.duration.value};
     for (size_t i = index + 1;
          i < complete.size() && merge.tfrf.size() < size_t(std::max(0, lookahead)); ++i) {

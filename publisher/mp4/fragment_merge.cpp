@@ -5,6 +5,7 @@
 
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/box_writer.h"
+#include "publisher/mp4/media_segment.h"
 
 namespace podium::publisher::mp4 {
 
@@ -13,6 +14,9 @@ namespace {
 // tfhd and trun flags of the merged fragment (ISO/IEC 14496-12 8.8.7, 8.8.8).
 constexpr uint32_t kTfhdDefaultBaseIsMoof = 0x020000;
 constexpr uint32_t kTrunEveryField = 0x000001 | 0x000100 | 0x000200 | 0x000400 | 0x000800;
+// Default flags given to readFragment: a value no real sample carries (reserved bits set), so
+// the samples that received it are the ones the segment left unflagged.
+constexpr uint32_t kUnflagged = 0xFFFFFFFF;
 
 struct Merged {
     std::optional<uint32_t> trackId;
@@ -45,7 +49,7 @@ Result<void> collect(std::span<const uint8_t> segment, const std::vector<Box>& b
         std::map<uint32_t, SampleDefaults> defaults;
         if (const Box* tfhdBox = findBox(moof->children, "traf/tfhd")) {
             if (auto tfhd = readTfhd(*tfhdBox)) {
-                defaults[tfhd->trackId] = options.defaults;
+                defaults[tfhd->trackId] = SampleDefaults{0, 0, kUnflagged};
             }
         }
         auto tracks =
@@ -134,6 +138,11 @@ Result<std::vector<uint8_t>> mergeFragments(std::span<const uint8_t> segment,
     Merged merged;
     if (auto collected = collect(segment, *boxes, options, merged); !collected) {
         return makeError(collected.error());
+    }
+    for (size_t i = 0; i < merged.samples.size(); ++i) {
+        if (merged.samples[i].flags == kUnflagged) {
+            merged.samples[i].flags = sampleFlags(i == 0 || !options.video);
+        }
     }
     return write(merged, options);
 }

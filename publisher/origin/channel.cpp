@@ -55,20 +55,16 @@ void Channel::setInits(const std::vector<InitSegmentPtr>& inits) {
 
 void Channel::addChunk(const ChunkPtr& chunk) {
     std::lock_guard lock(mutex_);
-    if (!window_.ended()) {
-        lastMediaMs_ = wallClockMillis();
-    }
     if (window_.addChunk(chunk)) {
+        lastMediaMs_ = wallClockMillis();
         publish();
     }
 }
 
 void Channel::addSegment(const SegmentPtr& segment) {
     std::lock_guard lock(mutex_);
-    if (!window_.ended()) {
-        lastMediaMs_ = wallClockMillis();
-    }
     if (window_.addSegment(segment)) {
+        lastMediaMs_ = wallClockMillis();
         publish();
     }
 }

@@ -101,7 +101,7 @@ Result<std::vector<uint8_t>> merge(const Segment& segment, bool isVideo, bool wi
     mp4::MergeOptions options;
     options.sequenceNumber = uint32_t(segment.number + 1);
     options.decodeTime = uint64_t(segment.start.value);
-    options.defaults.flags = mp4::sampleFlags(!isVideo);
+    options.video = isVideo;
     if (withTfxd) {
         options.tfxd = mp4::FragmentTime{segment.start.value, segment.duration.value};
     }

@@ -28,37 +28,51 @@ void TstProblemText::sinkProblems_data() {
     QTest::addColumn<QString>("where");
     QTest::addColumn<int>("state");
     QTest::addColumn<int>("code");  // 0 = no error
+    QTest::addColumn<int>("http");  // the last HTTP answer; 0 = none
     QTest::addColumn<QString>("error");
     QTest::addColumn<QString>("expected");
     QTest::newRow("healthy destination says nothing")
-        << int(Kind::Origin) << "live" << int(State::Live) << 0 << ""
+        << int(Kind::Origin) << "live" << int(State::Live) << 0 << 0 << ""
         << "";
     QTest::newRow("finished cleanly says nothing")
-        << int(Kind::Archive) << "/x" << int(State::Finished) << 0 << ""
+        << int(Kind::Archive) << "/x" << int(State::Finished) << 0 << 0 << ""
         << "";
     QTest::newRow("wrong password")
         << int(Kind::Push) << "https://h.example.com/live/a.isml" << int(State::Failed)
-        << int(ErrorCode::PermissionDenied)
+        << int(ErrorCode::PermissionDenied) << 401
         << "permission denied: HTTP 401 from https://h.example.com/live/a.isml"
         << "the publishing point https://h.example.com/live/a.isml refused the password.";
     QTest::newRow("unknown publishing point")
         << int(Kind::Push) << "https://h/x" << int(State::Retrying) << int(ErrorCode::NotFound)
-        << "not found: HTTP 404"
+        << 404 << "not found: HTTP 404"
         << "does not know this address";
     QTest::newRow("server down") << int(Kind::Push) << "https://h/x" << int(State::Retrying)
-                                 << int(ErrorCode::Unavailable) << "unavailable: connection refused"
+                                 << int(ErrorCode::Unavailable) << 0
+                                 << "unavailable: connection refused"
                                  << "cannot be reached";
     QTest::newRow("full disk") << int(Kind::Archive) << "/media/usb" << int(State::Failed)
-                               << int(ErrorCode::NoSpace)
+                               << int(ErrorCode::NoSpace) << 0
                                << "no space left: write seg_3.m4s: No space left on device"
                                << "the archive folder ran out of disk space.";
     QTest::newRow("other archive failure") << int(Kind::Archive) << "/a" << int(State::Failed)
-                                           << int(ErrorCode::Io) << "I/O error: rename failed"
+                                           << int(ErrorCode::Io) << 0 << "I/O error: rename failed"
                                            << "the archive folder stopped working: I/O error";
     QTest::newRow("a word in the details is not a cause")  // classified by code, not by text
         << int(Kind::Push) << "https://h/401-forbidden" << int(State::Failed)
-        << int(ErrorCode::Internal) << "internal error: 401 forbidden not found"
+        << int(ErrorCode::Internal) << 0 << "internal error: 401 forbidden not found"
         << "stopped working: internal error";
+    QTest::newRow("untrusted certificate is not a password")
+        << int(Kind::Push) << "https://h/x" << int(State::Failed)
+        << int(ErrorCode::PermissionDenied) << 0 << "permission denied: SSL certificate problem"
+        << "could not be verified (TLS certificate)";
+    QTest::newRow("server error is not unreachable")
+        << int(Kind::Push) << "https://h/x" << int(State::Retrying) << int(ErrorCode::Unavailable)
+        << 503 << "unavailable: HTTP 503"
+        << "answered with a server error (HTTP 503)";
+    QTest::newRow("unwritable archive is not a password")
+        << int(Kind::Archive) << "/a" << int(State::Failed) << int(ErrorCode::PermissionDenied) << 0
+        << "permission denied: /a is not writable"
+        << "cannot be written to";
 }
 
 void TstProblemText::sinkProblems() {
@@ -66,6 +80,7 @@ void TstProblemText::sinkProblems() {
     QFETCH(QString, where);
     QFETCH(int, state);
     QFETCH(int, code);
+    QFETCH(int, http);
     QFETCH(QString, error);
     QFETCH(QString, expected);
     podium::app::DestinationStatus destination;
@@ -76,6 +91,7 @@ void TstProblemText::sinkProblems() {
         destination.errorCode = podium::ErrorCode(code);
     }
     destination.lastError = error.toStdString();
+    destination.lastHttpStatus = http;
     const QString words = describeDestinationProblem(destination);
     if (expected.isEmpty()) {
         QVERIFY2(words.isEmpty(), qPrintable(words));

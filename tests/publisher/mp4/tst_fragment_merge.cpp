@@ -49,6 +49,48 @@ Chunked chunkedSegment(int chunks, int perChunk, uint32_t trackId = 1) {
     return c;
 }
 
+// One chunk whose trun states durations and sizes but no flags (and no first-sample flags),
+// tfhd no default flags: what a foreign packager may store.
+std::vector<uint8_t> unflaggedChunk(int samples) {
+    BoxWriter out;
+    size_t dataOffsetAt = 0;
+    BoxScope moof = out.beginBox(FourCC{"moof"});
+    {
+        BoxScope mfhd = out.beginFullBox(FourCC{"mfhd"}, 0, 0);
+        out.writeU32(1);
+    }
+    {
+        BoxScope traf = out.beginBox(FourCC{"traf"});
+        {
+            BoxScope tfhd = out.beginFullBox(FourCC{"tfhd"}, 0, 0x020000);
+            out.writeU32(1);
+        }
+        {
+            BoxScope tfdt = out.beginFullBox(FourCC{"tfdt"}, 1, 0);
+            out.writeU64(0);
+        }
+        {
+            BoxScope trun = out.beginFullBox(FourCC{"trun"}, 0, 0x000001 | 0x000100 | 0x000200);
+            out.writeU32(uint32_t(samples));
+            dataOffsetAt = out.size();
+            out.writeI32(0);
+            for (int i = 0; i < samples; ++i) {
+                out.writeU32(3000);
+                out.writeU32(4);
+            }
+        }
+    }
+    const size_t moofSize = moof.close();
+    out.patchU32(dataOffsetAt, uint32_t(moofSize + 8));
+    {
+        BoxScope mdat = out.beginBox(FourCC{"mdat"});
+        for (int i = 0; i < samples; ++i) {
+            out.writeU32(uint32_t(i));
+        }
+    }
+    return out.take();
+}
+
 const Box* uuidChild(const Box& parent, const std::array<uint8_t, 16>& type) {
     for (const Box& b : parent.children) {
         if (b.type == FourCC{"uuid"} && b.userType == type) {
@@ -67,6 +109,8 @@ private slots:
     void mergesEveryChunk_data();
     void mergesEveryChunk();
     void smoothBoxes();
+    void unflaggedSamplesFollowCmaf_data();
+    void unflaggedSamplesFollowCmaf();
     void refusesMalformedSegments_data();
     void refusesMalformedSegments();
 };
@@ -133,6 +177,28 @@ void TstFragmentMerge::smoothBoxes() {
     QCOMPARE(tfxd->payload.size(), size_t(4 + 16));
     QCOMPARE(int(tfrf->payload[4]), 2);  // fragment_count
     QCOMPARE(tfrf->payload.size(), size_t(4 + 1 + 2 * 16));
+}
+
+void TstFragmentMerge::unflaggedSamplesFollowCmaf_data() {
+    QTest::addColumn<bool>("video");
+    QTest::newRow("video: only the first sample is sync") << true;
+    QTest::newRow("audio: every sample is sync") << false;
+}
+
+void TstFragmentMerge::unflaggedSamplesFollowCmaf() {
+    QFETCH(bool, video);
+    MergeOptions options;
+    options.video = video;
+    auto merged = mergeFragments(unflaggedChunk(4), options);
+    QVERIFY2(merged, merged ? "" : merged.error().toString().c_str());
+    auto boxes = BoxReader::parse(*merged);
+    QVERIFY(boxes);
+    auto trun = readTrun(*findBox(*boxes, "moof/traf/trun"));
+    QVERIFY(trun);
+    QCOMPARE(trun->samples.size(), size_t(4));
+    for (size_t i = 0; i < trun->samples.size(); ++i) {
+        QCOMPARE(trun->samples[i].flags, sampleFlags(i == 0 || !video));
+    }
 }
 
 void TstFragmentMerge::refusesMalformedSegments_data() {

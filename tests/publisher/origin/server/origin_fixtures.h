@@ -183,7 +183,7 @@ inline std::size_t storedSegments(const ChannelStore& store, const std::string& 
     if (!found) {
         return 0;
     }
-    const ChannelViewPtr view = found->view();
+    const podium::publisher::manifest::ChannelViewPtr view = found->view();
     return view->tracks.empty() ? 0 : view->tracks.front().segments.size();
 }
 

@@ -427,7 +427,7 @@ void TstOriginServer::ingestIsFedAsBytesArrive() {
         auto channel = store_->find("pushed");
         if (!channel)
             return 0;
-        const ChannelViewPtr view = channel->view();
+        const podium::publisher::manifest::ChannelViewPtr view = channel->view();
         return view->tracks.empty() ? 0 : view->tracks.front().segments.size();
     };
     QTRY_COMPARE_WITH_TIMEOUT(segments(), std::size_t(1), 10000);
