@@ -43,7 +43,7 @@ private slots:
     void matchesGolden_data();
     void matchesGolden();
     void windowEvictionIncrementsMediaSequence();
-    void targetDurationIsCeilOfPrintedDurationAndNeverShrinks();
+    void targetDurationIsRoundedPrintedDurationAndNeverShrinks();
     void endedPlaylistIgnoresLateSegments();
     void partsAreHeldButNotRendered();
 };
@@ -86,7 +86,7 @@ void TstHlsMediaPlaylist::matchesGolden_data() {
                p.append(segment(7, 2.0, 14.0));
                return p;
            });
-    QTest::newRow("target duration is ceil of the longest EXTINF")
+    QTest::newRow("target duration is the longest EXTINF rounded (RFC 8216 4.3.3.1)")
         << "media_target_duration.m3u8" << Scenario([] {
                HlsMediaPlaylist p({"init.mp4", 0, 1});
                p.append(segment(0, 1.96667, 0.0));
@@ -119,7 +119,7 @@ void TstHlsMediaPlaylist::windowEvictionIncrementsMediaSequence() {
     QVERIFY(!text.contains("PLAYLIST-TYPE"));  // a live window is neither EVENT nor VOD
 }
 
-void TstHlsMediaPlaylist::targetDurationIsCeilOfPrintedDurationAndNeverShrinks() {
+void TstHlsMediaPlaylist::targetDurationIsRoundedPrintedDurationAndNeverShrinks() {
     HlsMediaPlaylist p({"init.mp4", 2, 2});
     p.append(segment(0, 2.000001, 0.0));  // prints 2.00000: must not bump the target to 3
     QCOMPARE(p.targetDurationSeconds(), 2);
