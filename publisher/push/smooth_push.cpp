@@ -264,16 +264,11 @@ Result<void> SmoothPush::startProbe(Track& t) {
     // The empty POST that tells the receiver a stream is coming (IIS answers it before the
     // long-running POST). It runs in the multi handle like every transfer, so a slow answer
     // never holds up the other tracks.
-    auto easy = CurlEasy::create();
-    if (!easy) {
-        return makeError(easy.error());
+    auto transfer = newTransfer(t);
+    if (!transfer) {
+        return makeError(transfer.error());
     }
-    t.easy.emplace(std::move(*easy));
-    t.headers.emplace();
-    CURL* curl = t.easy->get();
-    if (auto applied = applySettings(curl, settings_, t.url, *t.headers); !applied) {
-        return applied;
-    }
+    CURL* curl = *transfer;
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers->get());
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
@@ -298,7 +293,7 @@ void SmoothPush::onProbeDone(Track& t, CURLcode code, long http) {
     }
 }
 
-Result<void> SmoothPush::startStream(Track& t) {
+Result<CURL*> SmoothPush::newTransfer(Track& t) {
     auto easy = CurlEasy::create();
     if (!easy) {
         return makeError(easy.error());
@@ -307,8 +302,17 @@ Result<void> SmoothPush::startStream(Track& t) {
     t.headers.emplace();
     CURL* curl = t.easy->get();
     if (auto applied = applySettings(curl, settings_, t.url, *t.headers); !applied) {
-        return applied;
+        return makeError(applied.error());
     }
+    return curl;
+}
+
+Result<void> SmoothPush::startStream(Track& t) {
+    auto transfer = newTransfer(t);
+    if (!transfer) {
+        return makeError(transfer.error());
+    }
+    CURL* curl = *transfer;
     t.headers->add("Transfer-Encoding: chunked");
     t.headers->add("Content-Type: application/octet-stream");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, t.headers->get());

@@ -57,6 +57,8 @@ private:
 
     void run();
     void startDue(std::chrono::steady_clock::time_point now);
+    /// A fresh easy handle for the track (URL, auth, TLS, timeouts applied), owned by it.
+    Result<CURL*> newTransfer(Track& track);
     /// The empty probe POST, in the multi handle (when PushOptions::smoothProbe).
     Result<void> startProbe(Track& track);
     void onProbeDone(Track& track, CURLcode code, long httpStatus);
