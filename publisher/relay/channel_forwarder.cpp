@@ -191,7 +191,7 @@ void ChannelForwarder::open(const manifest::ChannelView& view) {
     if (!sink) {
         std::lock_guard lock(mutex_);
         lastStatus_.state = push::PushState::Failed;
-        lastStatus_.lastError = sink.error().toString();
+        lastStatus_.setError(sink.error());
         failed_ = true;
         return;
     }
@@ -205,7 +205,7 @@ void ChannelForwarder::open(const manifest::ChannelView& view) {
         !added) {
         std::lock_guard lock(mutex_);
         lastStatus_.state = push::PushState::Failed;
-        lastStatus_.lastError = added.error().toString();
+        lastStatus_.setError(added.error());
         failed_ = true;
         return;
     }
@@ -239,7 +239,7 @@ void ChannelForwarder::close(bool endOfStream) {
     lastStatus_ = sink->status();
     for (const auto& s : fanout->stats()) {
         if (s.state == SinkState::Failed && s.lastError && lastStatus_.lastError.empty()) {
-            lastStatus_.lastError = s.lastError->toString();
+            lastStatus_.setError(*s.lastError);
         }
     }
     ended_ = ended_ || endOfStream;
