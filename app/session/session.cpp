@@ -201,9 +201,14 @@ Result<void> Session::addPushTargets() {
         }
         pushSinks_.push_back(sink->get());
         destinationInfo_.push_back({(*sink)->name(), DestinationKind::Push, target.url});
-        // A slow or dead destination loses whole segments on its own queue, nobody else does.
-        auto added =
-            fanout_->addSink(std::move(*sink), publisher::SinkQueuePolicy::dropOldestSegment(64));
+        // A slow or dead destination loses whole segments on its own queue, nobody else does:
+        // the push's spool, filled on the packager's thread (one queue, one thread per
+        // destination). A spool on disk writes files, so the fan-out's queue and thread stand
+        // in front of it and keep the disk off the packager's thread.
+        const auto queue = options.spoolDirectory.empty()
+                               ? publisher::SinkQueuePolicy::sinkQueues()
+                               : publisher::SinkQueuePolicy::dropOldestSegment(64);
+        auto added = fanout_->addSink(std::move(*sink), queue);
         if (!added) {
             pushSinks_.pop_back();
             destinationInfo_.pop_back();

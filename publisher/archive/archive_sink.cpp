@@ -9,6 +9,7 @@
 
 #include "core/log.h"
 #include "publisher/archive/path_guard.h"
+#include "publisher/manifest/hls_live.h"
 #include "publisher/manifest/hls_multivariant.h"
 
 namespace podium::publisher {
@@ -102,9 +103,6 @@ Result<void> ArchiveSink::open(const StreamDescription& stream) {
     if (auto checked = checkFolder(tracks); !checked) {
         return checked;
     }
-    HlsMediaPlaylistConfig playlistConfig;
-    playlistConfig.mapUri = kInitName;
-    playlistConfig.minTargetDurationSeconds = config_.targetDurationSeconds;
     for (const auto& track : tracks) {
         std::error_code ec;
         const fs::path folder = config_.directory / track.id;
@@ -113,10 +111,14 @@ Result<void> ArchiveSink::open(const StreamDescription& stream) {
             return makeError(ErrorCode::Io, "cannot create archive folder " + folder.string() +
                                                 ": " + ec.message());
         }
-        tracks_.emplace(track.trackIndex,
-                        Track{track, std::nullopt, HlsMediaPlaylist(playlistConfig)});
+        tracks_.emplace(track.trackIndex, Track{track});
         nominalBitrateBps_ += std::max<int64_t>(track.bitrateBps, 0);
     }
+    window_.emplace(manifest::WindowConfig::recording(
+        config_.directory.string(),
+        MediaTime{int64_t(std::max(config_.targetDurationSeconds, 1)) * 90000, 90000}, anchorMs_));
+    window_->setTracks(tracks);
+    view_ = window_->snapshot(0);
     if (auto held = space_.hold(ArchiveSpace::kReserveStepBytes); !held) {
         return makeError(held.error().withContext(
             "archive folder " + config_.directory.string() +
@@ -133,9 +135,9 @@ Result<void> ArchiveSink::deliver(const SinkItem& item) {
     }
     Result<void> written = ok();
     if (const auto* init = std::get_if<InitSegmentPtr>(&item); init && *init) {
-        written = writeInit(**init);
+        written = writeInit(*init);
     } else if (const auto* segment = std::get_if<SegmentPtr>(&item); segment && *segment) {
-        written = writeSegment(**segment);
+        written = writeSegment(*segment);
     }
     // Chunks (not wanted) and EndOfStream (close() follows) need nothing. After a failure
     // the fan-out stops this sink without calling close(): finish here, whatever went wrong.
@@ -164,14 +166,15 @@ Result<void> ArchiveSink::write(const fs::path& relative, std::span<const uint8_
     return written;
 }
 
-Result<void> ArchiveSink::writeInit(const InitSegment& init) {
+Result<void> ArchiveSink::writeInit(const InitSegmentPtr& initPtr) {
+    const InitSegment& init = *initPtr;
     auto track = trackFor(init.track.trackIndex, "init segment");
     if (!track) {
         return makeError(track.error());
     }
     Track& t = **track;
     if (t.init) {
-        if (*t.init == init.bytes) {
+        if (t.init->bytes == init.bytes) {
             return ok();  // the same header again (a late-sink replay): nothing to do
         }
         return makeError(ErrorCode::InvalidArgument,
@@ -184,11 +187,13 @@ Result<void> ArchiveSink::writeInit(const InitSegment& init) {
     const std::string id = t.info.id;
     t.info = init.track;
     t.info.id = id;  // the folder chosen at open() stays
-    t.init = init.bytes;
+    t.init = initPtr;
+    window_->setInit(initPtr);
     return ok();
 }
 
-Result<void> ArchiveSink::writeSegment(const Segment& segment) {
+Result<void> ArchiveSink::writeSegment(const SegmentPtr& segmentPtr) {
+    const Segment& segment = *segmentPtr;
     auto track = trackFor(segment.trackIndex, "segment");
     if (!track) {
         return makeError(track.error());
@@ -214,16 +219,11 @@ Result<void> ArchiveSink::writeSegment(const Segment& segment) {
         !written) {
         return written;
     }
-    HlsSegmentEntry entry;
-    entry.uri = segmentName(segment.number);
-    entry.durationSeconds = segment.duration.seconds();
-    entry.programDateTimeMs = anchorMs_ + segment.start.rescaled(1000, Rounding::Nearest).value;
-    entry.discontinuity = t.lastNumber >= 0 && segment.number != t.lastNumber + 1;
-    t.playlist.append(std::move(entry));
+    // The window numbers by the segment's number (its file's name) and marks a jump as a
+    // discontinuity; it keeps the times, not the bytes.
+    window_->addSegment(segmentPtr);
+    view_ = window_->snapshot(view_->version + 1);
     t.lastNumber = segment.number;
-    t.bytes += segment.bytes.size();
-    t.seconds += segment.duration.seconds();
-    t.peakBitrateBps = std::max(t.peakBitrateBps, segment.bitrateBps());
     if (auto written = writeMediaPlaylist(t); !written) {
         return written;
     }
@@ -253,9 +253,7 @@ Result<void> ArchiveSink::watchSpace() {
     for (const auto& [index, t] : tracks_) {
         // The final playlist is about as long as the one on disk: bytes of what we rendered.
         largestPlaylist = std::max<uint64_t>(largestPlaylist, t.playlistBytes);
-        if (t.seconds > 0) {
-            measuredBps += std::llround(double(t.bytes) * 8.0 / t.seconds);
-        }
+        measuredBps += averageOf(t);
     }
     const uint64_t needed =
         ArchiveSpace::neededFor(largestPlaylist, multivariantBytes_, tracks_.size());
@@ -269,15 +267,41 @@ Result<void> ArchiveSink::watchSpace() {
     return ok();
 }
 
+const manifest::TrackView* ArchiveSink::viewOf(const Track& track) const {
+    if (!view_) {
+        return nullptr;
+    }
+    for (const auto& t : view_->tracks) {
+        if (t.info.trackIndex == track.info.trackIndex) {
+            return &t;
+        }
+    }
+    return nullptr;
+}
+
 Result<void> ArchiveSink::writeMediaPlaylist(Track& track) {
-    const std::string text = renderMediaPlaylist(track.playlist);
+    const manifest::TrackView* view = viewOf(track);
+    if (!view) {
+        return makeError(ErrorCode::Internal, "no playlist for track " + track.info.id);
+    }
+    manifest::LlHlsOptions options;
+    options.lowLatency = false;
+    options.blockingReload = false;
+    options.recording = true;
+    const std::string text = manifest::renderLiveMediaPlaylist(*view_, *view, options);
     track.playlistBytes = text.size();
     return write(fs::path(track.info.id) / kPlaylistName, textBytes(text));
 }
 
 int64_t ArchiveSink::peakOf(const Track& track) const {
-    const auto measured = static_cast<int64_t>(std::ceil(track.peakBitrateBps));
+    const manifest::TrackView* view = viewOf(track);
+    const auto measured = static_cast<int64_t>(std::ceil(view ? view->peakBitrateBps : 0.0));
     return std::max<int64_t>(track.info.maxBitrateBps, measured);
+}
+
+int64_t ArchiveSink::averageOf(const Track& track) const {
+    const manifest::TrackView* view = viewOf(track);
+    return view ? std::llround(view->averageBitrateBps) : 0;
 }
 
 Result<void> ArchiveSink::writeMultivariantIfDue(bool force) {
@@ -290,8 +314,7 @@ Result<void> ArchiveSink::writeMultivariantIfDue(bool force) {
             continue;
         }
         const int64_t peak = peakOf(t);
-        const auto average = static_cast<int64_t>(
-            t.seconds > 0 ? std::llround(double(t.bytes) * 8.0 / t.seconds) : 0);
+        const int64_t average = averageOf(t);
         peaks.push_back(peak);
         const std::string uri = t.info.id + "/" + kPlaylistName;
         if (t.info.kind == TrackKind::Video) {
@@ -328,18 +351,27 @@ Result<void> ArchiveSink::finish(const std::optional<Status>& failure) {
     std::vector<std::string> unfinished;
     std::optional<Status> firstProblem;
     double recordedSeconds = 0;
+    if (window_) {
+        window_->end();
+        view_ = window_->snapshot(view_->version + 1);
+    }
     for (auto& [index, t] : tracks_) {
         if (t.lastNumber < 0) {
             continue;
         }
-        t.playlist.end();
         if (auto written = writeMediaPlaylist(t); !written) {
             unfinished.push_back(t.info.id + "/" + kPlaylistName);
             firstProblem = firstProblem ? firstProblem : written.error();
             continue;
         }
         t.finished = true;
-        recordedSeconds = std::max(recordedSeconds, t.seconds);
+        double seconds = 0;
+        if (const manifest::TrackView* view = viewOf(t)) {
+            for (const auto& segment : view->segments) {
+                seconds += segment.duration.seconds();
+            }
+        }
+        recordedSeconds = std::max(recordedSeconds, seconds);
     }
     const bool anyVideoFinished = std::any_of(tracks_.begin(), tracks_.end(), [](const auto& t) {
         return t.second.finished && t.second.info.kind == TrackKind::Video;

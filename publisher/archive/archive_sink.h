@@ -13,7 +13,7 @@
 #include "core/log.h"
 #include "publisher/archive/archive_space.h"
 #include "publisher/archive/archive_storage.h"
-#include "publisher/manifest/hls_media_playlist.h"
+#include "publisher/manifest/segment_window.h"
 #include "publisher/sinks/segment_sink.h"
 #include "publisher/sinks/sink_fanout.h"
 
@@ -40,7 +40,10 @@ struct ArchiveHealth {
 ///   <dir>/<track.id>/init.mp4        CMAF header
 ///   <dir>/<track.id>/seg_<n>.m4s     segment n (SegmentSchedule number)
 ///   <dir>/<track.id>/index.m3u8      EVENT playlist while recording, VOD + ENDLIST after close
-/// Every file is written to a temp name and renamed (crash-safe). Refuses at open() a folder
+/// The playlists are the live renderer's, over a manifest::SegmentWindow that keeps every
+/// segment's times but none of its bytes (WindowConfig::recording): one model of a playlist for
+/// the origin, the HLS push and the archive. Every file is written to a temp name and renamed
+/// (crash-safe). Refuses at open() a folder
 /// it cannot create or write, and a folder that already holds an archive (its index.m3u8, or
 /// a track playlist left by a recording that crashed before its first multivariant). Used by
 /// SinkFanout: open() on the caller's thread, then deliver()/close() on one worker thread; stats()
@@ -75,24 +78,23 @@ public:
 private:
     struct Track {
         TrackInfo info;  ///< from open(), codec details replaced by the init's
-        std::optional<std::vector<uint8_t>> init;
-        HlsMediaPlaylist playlist;
+        InitSegmentPtr init;
         int64_t lastNumber = -1;
-        uint64_t bytes = 0;          ///< media segment bytes
-        double seconds = 0.0;        ///< media segment duration sum
-        double peakBitrateBps = 0;   ///< highest single-segment bitrate
         uint64_t playlistBytes = 0;  ///< size of the playlist last written
         bool finished = false;       ///< its final playlist (ENDLIST) is on disk
     };
 
     Result<void> checkFolder(const std::vector<TrackInfo>& tracks) const;
-    Result<void> writeInit(const InitSegment& init);
-    Result<void> writeSegment(const Segment& segment);
+    Result<void> writeInit(const InitSegmentPtr& init);
+    Result<void> writeSegment(const SegmentPtr& segment);
     Result<void> writeMediaPlaylist(Track& track);
+    /// The window's snapshot of `track` (null before open()).
+    [[nodiscard]] const manifest::TrackView* viewOf(const Track& track) const;
     Result<void> writeMultivariantIfDue(bool force);
     Result<void> write(const std::filesystem::path& relative, std::span<const uint8_t> bytes);
     Result<Track*> trackFor(int trackIndex, const char* what);
     [[nodiscard]] int64_t peakOf(const Track& track) const;
+    [[nodiscard]] int64_t averageOf(const Track& track) const;
     void noteGap(const Track& track, int64_t firstMissing, int64_t lastMissing);
     /// Keeps the reserve big enough and warns once about a short runway.
     Result<void> watchSpace();
@@ -105,6 +107,8 @@ private:
     const std::unique_ptr<ArchiveStorage> storage_;
     ArchiveSpace space_;
     std::map<int, Track> tracks_;  ///< by TrackInfo::trackIndex
+    std::optional<manifest::SegmentWindow> window_;  ///< the playlists (from open())
+    manifest::ChannelViewPtr view_;                  ///< its snapshot after the last change
     std::vector<int64_t> writtenPeaks_;
     bool multivariantWritten_ = false;
     uint64_t multivariantBytes_ = 0;

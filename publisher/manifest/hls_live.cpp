@@ -110,6 +110,7 @@ struct PlaylistContext {
     const TrackView& track;
     bool withParts = false;
     bool blockingReload = true;
+    bool recording = false;
     int targetDuration = 1;
     double partTarget = 0.0;
 };
@@ -118,6 +119,9 @@ std::string header(const PlaylistContext& c) {
     std::string out = "#EXTM3U\n";
     out += c.withParts ? "#EXT-X-VERSION:9\n" : "#EXT-X-VERSION:7\n";
     out += "#EXT-X-TARGETDURATION:" + std::to_string(c.targetDuration) + "\n";
+    if (c.recording) {
+        out += c.view.ended ? "#EXT-X-PLAYLIST-TYPE:VOD\n" : "#EXT-X-PLAYLIST-TYPE:EVENT\n";
+    }
     if (c.blockingReload) {
         hls::AttributeList control;
         control.raw("CAN-BLOCK-RELOAD", "YES");
@@ -228,6 +232,7 @@ std::string renderLiveMediaPlaylist(const ChannelView& view, const TrackView& tr
     PlaylistContext c{view, track};
     c.withParts = rendersParts(view, track, options);
     c.blockingReload = options.blockingReload;
+    c.recording = options.recording;
     c.targetDuration = liveTargetDurationSeconds(view, track);
     c.partTarget = c.withParts ? livePartTargetSeconds(view, track) : 0.0;
     std::string out = header(c) + segmentLines(c) + preloadHint(c) + renditionReports(c);

@@ -17,6 +17,9 @@ struct LlHlsOptions {
     /// Announce blocking playlist reload (EXT-X-SERVER-CONTROL with CAN-BLOCK-RELOAD and the
     /// hold-backs): an origin that answers _HLS_msn does; a plain web server (HLS PUT) cannot.
     bool blockingReload = true;
+    /// A recording (the archive): EXT-X-PLAYLIST-TYPE EVENT while it grows, VOD once the
+    /// channel ended (RFC 8216 4.3.3.5). Use with lowLatency and blockingReload false.
+    bool recording = false;
 };
 
 /// Where a track's live edge is: the newest segment that has a part (or the newest complete

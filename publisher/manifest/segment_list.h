@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/media_time.h"
+#include "publisher/segment.h"
 
 namespace podium::publisher::manifest {
 
@@ -20,10 +21,12 @@ struct StoredPart {
     Bytes bytes;
 };
 
-/// A segment in a live window (what the playlists list and the origin serves). `sequence` is the
+/// A segment in a live window (what the playlists list and the origin serves): the window's
+/// entry for one publisher::Segment, whose bytes it shares (never copies). `sequence` is the
 /// HLS media sequence number (and the DASH $Number$): consecutive per track, identical across the
 /// tracks of a channel for the same media time (it is the SegmentSchedule number for in-process
-/// feeds). While a segment is being built `bytes` is null and `parts` grows; once complete, `bytes`
+/// feeds); in a window numbered by its feed (a recording) it is the feed's number, and a jump is
+/// a gap. While a segment is being built `bytes` is null and `parts` grows; once complete, `bytes`
 /// holds the whole segment (the concatenation of its parts).
 struct StoredSegment {
     int64_t sequence = 0;
@@ -33,6 +36,10 @@ struct StoredSegment {
     bool discontinuity = false;     ///< first segment after an encoder restart / new init
     std::vector<StoredPart> parts;
     Bytes bytes;
+    uint64_t size = 0;  ///< bytes of the complete segment (also when the window let them go)
+    /// The segment as it arrived whole (a feed without chunks, or the packager's finished
+    /// segment): what a relay forwards as it is. Null while in progress or when cut short.
+    std::shared_ptr<const Segment> source;
 
     [[nodiscard]] bool isComplete() const { return bytes != nullptr; }
     /// Bytes held for this segment: the whole segment plus parts that are separate buffers.

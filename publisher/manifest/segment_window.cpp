@@ -50,6 +50,20 @@ Bytes joinParts(const StoredSegment& segment) {
 
 }  // namespace
 
+WindowConfig WindowConfig::recording(std::string name, MediaTime segmentTarget,
+                                     int64_t availabilityStartMs) {
+    WindowConfig config;
+    config.name = std::move(name);
+    config.segmentTarget = segmentTarget;
+    config.partTarget = MediaTime{0, segmentTarget.timescale};
+    config.dvrWindow = std::nullopt;
+    config.availabilityStartMs = availabilityStartMs;
+    config.keepMedia = false;
+    config.numberedByFeed = true;
+    config.logComponent = "archive";
+    return config;
+}
+
 const TrackView* ChannelView::track(const std::string& id) const {
     for (const auto& t : tracks) {
         if (t.info.id == id) {
@@ -111,13 +125,33 @@ bool SegmentWindow::closeCutShort(TrackState& track, SegmentList::Items& items, 
     items.pop_back();
     track.windowBytes -= done.footprintBytes();
     done.bytes = joinParts(done);
-    track.windowBytes += done.footprintBytes();
-    track.completeBytes += done.bytes->size();
-    track.completeMicros += micros(done.duration);
+    complete(track, done);
     items.push_back(std::make_shared<const StoredSegment>(std::move(done)));
     cutShort_.hit(LogLevel::Warning, "track " + track.info.id +
                                          ": a segment's end was lost on the way; served shorter");
     return true;
+}
+
+void SegmentWindow::startSegment(TrackState& track, StoredSegment& segment, int64_t number) {
+    const SegmentList& segments = track.segments;
+    segment.sequence = config_.numberedByFeed ? number : nextSequence(segments, number);
+    const bool gap = config_.numberedByFeed && !segments.empty() &&
+                     number != segments.back().sequence + 1;
+    segment.discontinuity = track.nextIsDiscontinuity || gap;
+    track.nextIsDiscontinuity = false;
+}
+
+void SegmentWindow::complete(TrackState& track, StoredSegment& segment) {
+    segment.size = segment.bytes ? segment.bytes->size() : 0;
+    if (!config_.keepMedia) {
+        static const Bytes kLetGo = std::make_shared<const std::vector<uint8_t>>();
+        segment.bytes = kLetGo;  // complete, and none of its bytes held
+        segment.parts.clear();
+        segment.source.reset();
+    }
+    track.windowBytes += segment.footprintBytes();
+    track.completeBytes += segment.size;
+    track.completeMicros += micros(segment.duration);
 }
 
 void SegmentWindow::anchorAt(MediaTime end) {
@@ -147,12 +181,10 @@ bool SegmentWindow::addChunk(const ChunkPtr& chunk) {
             return closed;
         }
         anchorAt(chunk->start + chunk->duration);
-        open.sequence = nextSequence(track->segments, chunk->segmentNumber);
+        startSegment(*track, open, chunk->segmentNumber);
         open.start = chunk->start;
         open.duration = MediaTime{0, chunk->start.timescale};
         open.programDateTimeMs = anchorMs_ + int64_t(chunk->start.seconds() * 1000.0 + 0.5);
-        open.discontinuity = track->nextIsDiscontinuity;
-        track->nextIsDiscontinuity = false;
         track->openNumber = chunk->segmentNumber;
     } else {
         open = *items.back();  // copies the part list (pointers), not the bytes
@@ -187,11 +219,9 @@ bool SegmentWindow::addSegment(const SegmentPtr& segment) {
         // A feed without chunks: the whole segment at once, its parts as recorded. A part
         // covering the whole segment (ingest: one fragment, one part) shares its bytes.
         anchorAt(segment->start + segment->duration);
-        done.sequence = nextSequence(track->segments, segment->number);
+        startSegment(*track, done, segment->number);
         done.start = segment->start;
         done.programDateTimeMs = anchorMs_ + int64_t(segment->start.seconds() * 1000.0 + 0.5);
-        done.discontinuity = track->nextIsDiscontinuity;
-        track->nextIsDiscontinuity = false;
         for (const auto& p : segment->parts) {
             Bytes bytes = whole;
             if (p.offset != 0 || p.size != segment->bytes.size()) {
@@ -205,9 +235,8 @@ bool SegmentWindow::addSegment(const SegmentPtr& segment) {
     }
     done.duration = segment->duration;
     done.bytes = whole;
-    track->windowBytes += done.footprintBytes();
-    track->completeBytes += done.bytes->size();
-    track->completeMicros += micros(done.duration);
+    done.source = segment;
+    complete(*track, done);
     track->peakBitrateBps = std::max(track->peakBitrateBps, segment->bitrateBps());
     items.push_back(std::make_shared<const StoredSegment>(std::move(done)));
     track->segments = SegmentList(std::make_shared<const SegmentList::Items>(std::move(items)));
@@ -230,8 +259,8 @@ void SegmentWindow::evict(TrackState& track) {
     for (; drop < items.size(); ++drop) {
         const std::size_t left = items.size() - drop;
         const StoredSegment& oldest = *items[drop];
-        const bool tooOld =
-            left > 4 && newestEnd - (oldest.start + oldest.duration) > config_.dvrWindow;
+        const bool tooOld = config_.dvrWindow && left > 4 &&
+                            newestEnd - (oldest.start + oldest.duration) > *config_.dvrWindow;
         const bool tooMany = left > maxCount && (left >= 3 || items.back()->isComplete());
         if (!tooOld && !tooMany) {
             break;
@@ -243,7 +272,7 @@ void SegmentWindow::evict(TrackState& track) {
     }
     for (std::size_t i = 0; i < drop; ++i) {
         track.windowBytes -= items[i]->footprintBytes();
-        track.completeBytes -= items[i]->bytes->size();
+        track.completeBytes -= items[i]->size;
         track.completeMicros -= micros(items[i]->duration);
         if (items[i + 1]->discontinuity) {
             ++track.discontinuitySequence;
@@ -309,7 +338,7 @@ void SegmentWindow::evictForBytes() {
         const SegmentList::Items& items = track->segments.items();
         for (std::size_t i = 0; i < drop; ++i) {
             track->windowBytes -= items[i]->footprintBytes();
-            track->completeBytes -= items[i]->bytes->size();
+            track->completeBytes -= items[i]->size;
             track->completeMicros -= micros(items[i]->duration);
             if (items[i + 1]->discontinuity) {
                 ++track->discontinuitySequence;

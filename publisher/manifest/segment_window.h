@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -48,7 +49,8 @@ struct WindowConfig {
     std::string name;  ///< the channel's name (snapshots and log lines)
     MediaTime segmentTarget{180000, 90000};
     MediaTime partTarget{45000, 90000};
-    MediaTime dvrWindow{60 * 90000, 90000};  ///< complete segments older than this are evicted
+    /// Complete segments older than this are evicted; nullopt = none is (a recording).
+    std::optional<MediaTime> dvrWindow = MediaTime{60 * 90000, 90000};
     /// Wall clock (Unix ms) of media time 0. 0 = anchored when the first media arrives (ingest,
     /// pull): its end is taken as "now", so PROGRAM-DATE-TIME, prft and the DASH AST say when
     /// the media reached us rather than 1970.
@@ -61,6 +63,17 @@ struct WindowConfig {
     std::string segmentLimitName = "the segment limit";
     std::string logComponent = "origin";  ///< the component of the window's log lines
     std::string byteLimitName = "the byte limit";
+    /// false: a complete segment keeps only what a playlist of whole segments needs (its times
+    /// and size); its bytes and parts are let go (a recording: they are on disk).
+    bool keepMedia = true;
+    /// true: a segment's sequence is its feed's number (Segment::number, the name of its file),
+    /// and a jump in the numbers is a gap, marked as a discontinuity. false: consecutive.
+    bool numberedByFeed = false;
+
+    /// A window that keeps every segment and none of the bytes, numbered by the feed: the
+    /// playlists of a recording (the archive), EVENT while it grows.
+    [[nodiscard]] static WindowConfig recording(std::string name, MediaTime segmentTarget,
+                                                int64_t availabilityStartMs);
 };
 
 /// The live window of one stream: its tracks, their recent segments and the parts of the
@@ -71,7 +84,7 @@ struct WindowConfig {
 /// window (the newest complete segment of a track always stays). Every change costs time
 /// linear in the number of tracks plus the changed track's segment count (pointers only).
 /// Single-threaded: the origin's Channel wraps it in a lock; HLS/DASH PUT owns one on its
-/// worker thread.
+/// worker thread, the archive one on its (WindowConfig::recording).
 class SegmentWindow {
 public:
     explicit SegmentWindow(WindowConfig config);
@@ -107,6 +120,10 @@ private:
     /// Completes the open segment as it is when `number` (of the item arriving) is not its own.
     /// True when it did.
     bool closeCutShort(TrackState& track, SegmentList::Items& items, int64_t number);
+    /// Starts a segment numbered `number` by its feed: its sequence and discontinuity.
+    void startSegment(TrackState& track, StoredSegment& segment, int64_t number);
+    /// What a complete segment keeps (keepMedia); adds it to the track's sums.
+    void complete(TrackState& track, StoredSegment& segment);
     /// Sets anchorMs_ from the first media (ending at `end`) when the config gave none.
     void anchorAt(MediaTime end);
     void evictForBytes();

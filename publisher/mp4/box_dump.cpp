@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "publisher/mp4/fragment_flags.h"
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/byte_reader.h"
 
@@ -162,21 +163,21 @@ void describeTrun(Fields& f, const std::string& indent) {
     const uint32_t flags = f.flags();
     const uint32_t count = f.in().u32();
     f.add("sample_count", std::to_string(count));
-    if (flags & 0x000001) {
+    if (flags & trun_flags::kDataOffset) {
         f.add("data_offset", std::to_string(f.in().i32()));
     }
-    if (flags & 0x000004) {
+    if (flags & trun_flags::kFirstSampleFlags) {
         f.x("first_sample_flags", 4);
     }
     for (uint32_t i = 0; i < count && i < 64 && f.in().ok(); ++i) {
         f.text("\n" + indent + "  #" + std::to_string(i));
-        if (flags & 0x000100)
+        if (flags & trun_flags::kSampleDuration)
             f.u("duration", 4);
-        if (flags & 0x000200)
+        if (flags & trun_flags::kSampleSize)
             f.u("size", 4);
-        if (flags & 0x000400)
+        if (flags & trun_flags::kSampleFlags)
             f.x("flags", 4);
-        if (flags & 0x000800) {
+        if (flags & trun_flags::kSampleCompositionOffset) {
             const uint32_t raw = f.in().u32();
             f.add("cto", f.version() == 1 ? std::to_string(int32_t(raw)) : std::to_string(raw));
         }

@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "publisher/mp4/byte_reader.h"
+#include "publisher/mp4/fragment_flags.h"
 
 namespace podium::publisher::mp4 {
 
@@ -199,14 +200,14 @@ Result<Trun> readTrun(const Box& trun, uint32_t maxSamples) {
     out.version = in.u8();
     out.flags = in.u24();
     const uint32_t count = in.u32();
-    if (out.flags & 0x000001) {
+    if (out.flags & trun_flags::kDataOffset) {
         out.dataOffset = in.i32();
     }
-    if (out.flags & 0x000004) {
+    if (out.flags & trun_flags::kFirstSampleFlags) {
         out.firstSampleFlags = in.u32();
     }
     // Each sample needs 4 bytes per present field; reject impossible counts before allocating.
-    const size_t perSample = 4 * size_t(std::popcount(out.flags & 0x000f00));
+    const size_t perSample = 4 * size_t(std::popcount(out.flags & trun_flags::kPerSampleFields));
     if (!in.ok() || (perSample > 0 && count > in.remaining() / perSample)) {
         return makeError(shortBox(trun));
     }
@@ -217,10 +218,10 @@ Result<Trun> readTrun(const Box& trun, uint32_t maxSamples) {
     }
     out.samples.resize(count);
     for (TrunSample& s : out.samples) {
-        s.duration = (out.flags & 0x000100) ? in.u32() : 0;
-        s.size = (out.flags & 0x000200) ? in.u32() : 0;
-        s.flags = (out.flags & 0x000400) ? in.u32() : 0;
-        if (out.flags & 0x000800) {
+        s.duration = (out.flags & trun_flags::kSampleDuration) ? in.u32() : 0;
+        s.size = (out.flags & trun_flags::kSampleSize) ? in.u32() : 0;
+        s.flags = (out.flags & trun_flags::kSampleFlags) ? in.u32() : 0;
+        if (out.flags & trun_flags::kSampleCompositionOffset) {
             const uint32_t raw = in.u32();
             s.compositionOffset = out.version == 1 ? int64_t(int32_t(raw)) : int64_t(raw);
         }

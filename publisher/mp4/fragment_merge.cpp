@@ -4,16 +4,12 @@
 #include <string>
 
 #include "publisher/mp4/box_reader.h"
-#include "publisher/mp4/box_writer.h"
 #include "publisher/mp4/media_segment.h"
 
 namespace podium::publisher::mp4 {
 
 namespace {
 
-// tfhd and trun flags of the merged fragment (ISO/IEC 14496-12 8.8.7, 8.8.8).
-constexpr uint32_t kTfhdDefaultBaseIsMoof = 0x020000;
-constexpr uint32_t kTrunEveryField = 0x000001 | 0x000100 | 0x000200 | 0x000400 | 0x000800;
 // Default flags given to readFragment: a value no real sample carries (reserved bits set), so
 // the samples that received it are the ones the segment left unflagged.
 constexpr uint32_t kUnflagged = 0xFFFFFFFF;
@@ -80,51 +76,18 @@ Result<void> collect(std::span<const uint8_t> segment, const std::vector<Box>& b
 }
 
 std::vector<uint8_t> write(const Merged& merged, const MergeOptions& options) {
-    BoxWriter out;
-    size_t dataOffsetAt = 0;
-    BoxScope moof = out.beginBox(FourCC{"moof"});
-    {
-        BoxScope mfhd = out.beginFullBox(FourCC{"mfhd"}, 0, 0);
-        out.writeU32(options.sequenceNumber);
+    std::vector<Sample> samples;
+    samples.reserve(merged.samples.size());
+    for (const FragmentSample& s : merged.samples) {
+        samples.push_back(Sample{s.duration, s.isSync(), s.compositionOffset, s.data, s.flags});
     }
-    {
-        BoxScope traf = out.beginBox(FourCC{"traf"});
-        {
-            BoxScope tfhd = out.beginFullBox(FourCC{"tfhd"}, 0, kTfhdDefaultBaseIsMoof);
-            out.writeU32(*merged.trackId);
-        }
-        {
-            BoxScope tfdt = out.beginFullBox(FourCC{"tfdt"}, 1, 0);
-            out.writeU64(options.decodeTime);
-        }
-        {
-            BoxScope trun = out.beginFullBox(FourCC{"trun"}, 1, kTrunEveryField);
-            out.writeU32(uint32_t(merged.samples.size()));
-            dataOffsetAt = out.size();
-            out.writeI32(0);  // patched below: the mdat payload follows the moof
-            for (const auto& s : merged.samples) {
-                out.writeU32(s.duration);
-                out.writeU32(uint32_t(s.data.size()));
-                out.writeU32(s.flags);
-                out.writeI32(s.compositionOffset);
-            }
-        }
-        if (options.tfxd) {
-            writeTfxd(out, *options.tfxd);
-        }
-        if (!options.tfrf.empty()) {
-            writeTfrf(out, options.tfrf);
-        }
-    }
-    const size_t moofSize = moof.close();
-    out.patchU32(dataOffsetAt, uint32_t(moofSize + 8));
-    {
-        BoxScope mdat = out.beginBox(FourCC{"mdat"});
-        for (const auto& s : merged.samples) {
-            out.writeBytes(s.data);
-        }
-    }
-    return out.take();
+    ChunkConfig config;
+    config.sequenceNumber = options.sequenceNumber;
+    config.trackId = *merged.trackId;
+    config.baseDecodeTime = options.decodeTime;
+    config.tfxd = options.tfxd;
+    config.tfrf = options.tfrf;
+    return buildChunk(config, samples);
 }
 
 }  // namespace

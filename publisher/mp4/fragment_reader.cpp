@@ -7,19 +7,12 @@
 
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/byte_reader.h"
+#include "publisher/mp4/fragment_flags.h"
 #include "publisher/mp4/piff.h"
 
 namespace podium::publisher::mp4 {
 
 namespace {
-
-// tfhd optional fields (ISO/IEC 14496-12 8.8.7.1).
-constexpr uint32_t kBaseDataOffset = 0x000001;
-constexpr uint32_t kSampleDescriptionIndex = 0x000002;
-constexpr uint32_t kDefaultDuration = 0x000008;
-constexpr uint32_t kDefaultSize = 0x000010;
-constexpr uint32_t kDefaultFlags = 0x000020;
-constexpr uint32_t kDefaultBaseIsMoof = 0x020000;
 
 struct TfhdFields {
     uint32_t trackId = 0;
@@ -37,19 +30,19 @@ Result<TfhdFields> readTfhdFields(const Box& tfhd, const std::map<uint32_t, Samp
     if (const auto it = trex.find(out.trackId); it != trex.end()) {
         out.defaults = it->second;
     }
-    if (out.flags & kBaseDataOffset) {
+    if (out.flags & tfhd_flags::kBaseDataOffset) {
         out.baseDataOffset = in.u64();
     }
-    if (out.flags & kSampleDescriptionIndex) {
+    if (out.flags & tfhd_flags::kSampleDescriptionIndex) {
         in.skip(4);
     }
-    if (out.flags & kDefaultDuration) {
+    if (out.flags & tfhd_flags::kDefaultSampleDuration) {
         out.defaults.duration = in.u32();
     }
-    if (out.flags & kDefaultSize) {
+    if (out.flags & tfhd_flags::kDefaultSampleSize) {
         out.defaults.size = in.u32();
     }
-    if (out.flags & kDefaultFlags) {
+    if (out.flags & tfhd_flags::kDefaultSampleFlags) {
         out.defaults.flags = in.u32();
     }
     if (!in.ok()) {
@@ -116,9 +109,9 @@ Result<void> readTraf(const Box& traf, const PlacedBox& moof, const PlacedBox& m
     // Base for trun data_offset: explicit base-data-offset, else the moof (default-base-is-moof,
     // or the first traf), else where the previous traf's data ended.
     uint64_t base = cursor;
-    if (tfhd->flags & kBaseDataOffset) {
+    if (tfhd->flags & tfhd_flags::kBaseDataOffset) {
         base = tfhd->baseDataOffset;
-    } else if ((tfhd->flags & kDefaultBaseIsMoof) || firstTraf) {
+    } else if ((tfhd->flags & tfhd_flags::kDefaultBaseIsMoof) || firstTraf) {
         base = moof.offset;
     }
     bool firstTrun = true;
@@ -144,16 +137,16 @@ Result<void> readTraf(const Box& traf, const PlacedBox& moof, const PlacedBox& m
             }
             position = *moved;
         } else if (firstTrun) {
-            position = (tfhd->flags & kBaseDataOffset) ? base : firstTraf ? payloadStart : cursor;
+            position = (tfhd->flags & tfhd_flags::kBaseDataOffset) ? base : firstTraf ? payloadStart : cursor;
         }
         firstTrun = false;
         const uint64_t runBegin = position;
         for (size_t i = 0; i < trun->samples.size(); ++i) {
             const auto& s = trun->samples[i];
             FragmentSample sample;
-            sample.duration = (trun->flags & 0x000100) ? s.duration : tfhd->defaults.duration;
-            const uint32_t size = (trun->flags & 0x000200) ? s.size : tfhd->defaults.size;
-            sample.flags = (trun->flags & 0x000400) ? s.flags : tfhd->defaults.flags;
+            sample.duration = (trun->flags & trun_flags::kSampleDuration) ? s.duration : tfhd->defaults.duration;
+            const uint32_t size = (trun->flags & trun_flags::kSampleSize) ? s.size : tfhd->defaults.size;
+            sample.flags = (trun->flags & trun_flags::kSampleFlags) ? s.flags : tfhd->defaults.flags;
             if (i == 0 && trun->firstSampleFlags) {
                 sample.flags = *trun->firstSampleFlags;
             }

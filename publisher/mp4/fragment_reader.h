@@ -34,7 +34,7 @@ struct FragmentSample {
     int32_t compositionOffset = 0;
     std::span<const uint8_t> data;
 
-    [[nodiscard]] bool isSync() const { return (flags & 0x00010000u) == 0; }
+    [[nodiscard]] bool isSync() const { return (flags & kSampleIsNonSync) == 0; }
 };
 
 /// One traf of a moof, resolved against its mdat.

@@ -1,17 +1,12 @@
 #include "publisher/mp4/media_segment.h"
 
 #include "publisher/mp4/box_writer.h"
+#include "publisher/mp4/fragment_flags.h"
 
 namespace podium::publisher::mp4 {
 
 namespace {
 
-constexpr uint32_t kTfhdDefaultBaseIsMoof = 0x020000;
-constexpr uint32_t kTrunDataOffset = 0x000001;
-constexpr uint32_t kTrunSampleDuration = 0x000100;
-constexpr uint32_t kTrunSampleSize = 0x000200;
-constexpr uint32_t kTrunSampleFlags = 0x000400;
-constexpr uint32_t kTrunCompositionOffset = 0x000800;
 
 // styp, ISO/IEC 14496-12 8.16.2 (same layout as ftyp).
 void appendSegmentType(BoxWriter& out, const std::vector<FourCC>& brands) {
@@ -31,7 +26,7 @@ void appendFragmentHeader(BoxWriter& out, uint32_t sequenceNumber) {
 
 // tfhd, 8.8.7: only the track ID; every sample field is explicit in trun.
 void appendTrackFragmentHeader(BoxWriter& out, uint32_t trackId) {
-    BoxScope box = out.beginFullBox(FourCC{"tfhd"}, 0, kTfhdDefaultBaseIsMoof);
+    BoxScope box = out.beginFullBox(FourCC{"tfhd"}, 0, tfhd_flags::kDefaultBaseIsMoof);
     out.writeU32(trackId);
 }
 
@@ -44,8 +39,7 @@ void appendTrackFragmentDecodeTime(BoxWriter& out, uint64_t baseDecodeTime) {
 // trun, 8.8.8. Version 1: signed composition offsets. Returns the position of data_offset,
 // patched once the moof size is known.
 size_t appendTrackRun(BoxWriter& out, std::span<const Sample> samples) {
-    constexpr uint32_t kFlags = kTrunDataOffset | kTrunSampleDuration | kTrunSampleSize |
-                                kTrunSampleFlags | kTrunCompositionOffset;
+    constexpr uint32_t kFlags = trun_flags::kDataOffset | trun_flags::kPerSampleFields;
     BoxScope box = out.beginFullBox(FourCC{"trun"}, 1, kFlags);
     out.writeU32(uint32_t(samples.size()));
     const size_t dataOffsetPosition = out.size();
@@ -53,7 +47,7 @@ size_t appendTrackRun(BoxWriter& out, std::span<const Sample> samples) {
     for (const Sample& s : samples) {
         out.writeU32(s.duration);
         out.writeU32(uint32_t(s.data.size()));
-        out.writeU32(sampleFlags(s.isSync));
+        out.writeU32(s.flags.value_or(sampleFlags(s.isSync)));
         out.writeI32(s.compositionOffset);
     }
     return dataOffsetPosition;
@@ -82,6 +76,12 @@ std::vector<uint8_t> buildChunk(const ChunkConfig& config, std::span<const Sampl
         appendTrackFragmentHeader(out, config.trackId);
         appendTrackFragmentDecodeTime(out, config.baseDecodeTime);
         dataOffsetPosition = appendTrackRun(out, samples);
+        if (config.tfxd) {
+            writeTfxd(out, *config.tfxd);
+        }
+        if (!config.tfrf.empty()) {
+            writeTfrf(out, config.tfrf);
+        }
     }
     const size_t moofSize = moof.close();
     constexpr size_t kMdatHeaderSize = 8;

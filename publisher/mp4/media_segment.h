@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "publisher/mp4/fourcc.h"
+#include "publisher/mp4/piff.h"
 
 namespace podium::publisher::mp4 {
 
@@ -15,6 +17,9 @@ struct Sample {
     bool isSync = false;            ///< IDR / any audio frame
     int32_t compositionOffset = 0;  ///< pts - decode time; may be negative (trun v1)
     std::span<const uint8_t> data;  ///< size = data.size()
+    /// trun sample_flags as read from another fragment (kept as they were); nullopt =
+    /// sampleFlags(isSync).
+    std::optional<uint32_t> flags;
 };
 
 /// What a chunk needs besides its samples.
@@ -24,6 +29,8 @@ struct ChunkConfig {
     uint64_t baseDecodeTime = 0;  ///< tfdt, decode time of the first sample (track timescale)
     /// styp brands, major brand first (also listed as compatible); empty = no styp.
     std::vector<FourCC> stypBrands;
+    std::optional<FragmentTime> tfxd;  ///< Smooth: a tfxd v1 after trun (the fragment's time)
+    std::vector<FragmentTime> tfrf;    ///< Smooth: a tfrf v1 after it when non-empty (lookahead)
 };
 
 /// styp brands of the first chunk of a segment: major 'msdh' (a DASH media segment, ISO/IEC
@@ -35,7 +42,8 @@ std::vector<FourCC> segmentStypBrands();
 /// non-sync = depends_on 1 + sample_is_non_sync_sample (0x01010000).
 uint32_t sampleFlags(bool isSync);
 
-/// One CMAF chunk: [styp] moof(mfhd, traf(tfhd, tfdt v1, trun v1)) mdat. Pure and
+/// One CMAF chunk: [styp] moof(mfhd, traf(tfhd, tfdt v1, trun v1, [tfxd], [tfrf])) mdat. The
+/// one writer of movie fragments: the packager's chunks and mergeFragments() use it. Pure and
 /// deterministic; callable from any thread. tfhd uses default-base-is-moof, so trun's
 /// data_offset is counted from the first byte of moof to the first byte of mdat's payload.
 std::vector<uint8_t> buildChunk(const ChunkConfig& config, std::span<const Sample> samples);

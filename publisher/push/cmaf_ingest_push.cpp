@@ -54,23 +54,33 @@ Result<std::vector<uint8_t>> ingestSegmentBytes(const Segment& segment, uint32_t
     return out.take();
 }
 
-CmafIngestPush::CmafIngestPush(PushTarget target, PushOptions options)
-    : RequestPush(std::move(target), std::move(options)) {}
+std::unique_ptr<PushSink> makeCmafIngestPush(PushTarget target, PushOptions options) {
+    auto protocol = std::make_unique<CmafIngestProtocol>(target.url);
+    return std::make_unique<RequestPush>(std::move(target), std::move(options),
+                                         std::move(protocol));
+}
 
-Result<void> CmafIngestPush::sendHeader(TrackState& track, const std::string& baseUrl) {
+Result<void> CmafIngestProtocol::open(const StreamDescription& stream) {
+    epochMs_ = stream.epochMs;
+    return ok();
+}
+
+Result<void> CmafIngestProtocol::sendHeader(Requester& http, PushTrack& track,
+                                            const std::string& baseUrl) {
     const std::string type = track.info.kind == TrackKind::Video ? "video/mp4" : "audio/mp4";
-    auto r = request("POST", baseUrl + "/Streams(" + track.info.id + ")", track.init->bytes, type);
+    auto r = http.request("POST", baseUrl + "/Streams(" + track.info.id + ")", track.init->bytes,
+                          type);
     return r ? ok() : makeError(r.error());
 }
 
-Result<void> CmafIngestPush::sendSegment(TrackState& track, const SegmentPtr& segment,
-                                         const std::string& baseUrl) {
-    if (anchorMs_.load() == 0) {
+Result<void> CmafIngestProtocol::sendSegment(Requester& http, PushTrack& track,
+                                             const SegmentPtr& segment, const std::string& baseUrl) {
+    if (anchorMs_ == 0) {
         // The stream's epoch; without one (a relay), now minus the end of the first segment.
         const double end = segment->start.seconds() + segment->duration.seconds();
         anchorMs_ = epochMs_ != 0 ? epochMs_ : wallClockMillis() - int64_t(end * 1000);
     }
-    const int64_t ntpMs = anchorMs_.load() + int64_t(segment->start.seconds() * 1000);
+    const int64_t ntpMs = anchorMs_ + int64_t(segment->start.seconds() * 1000);
     auto body = ingestSegmentBytes(*segment, mp4::trackIdOf(track.info), ntpMs, segment->isLast,
                                    track.info.kind == TrackKind::Video);
     if (!body) {
@@ -80,7 +90,7 @@ Result<void> CmafIngestPush::sendSegment(TrackState& track, const SegmentPtr& se
         body->insert(body->begin(), track.init->bytes.begin(), track.init->bytes.end());
     }
     const std::string type = track.info.kind == TrackKind::Video ? "video/mp4" : "audio/mp4";
-    auto r = request("POST", baseUrl + "/Streams(" + track.info.id + ")", *body, type);
+    auto r = http.request("POST", baseUrl + "/Streams(" + track.info.id + ")", *body, type);
     return r ? ok() : makeError(r.error());
 }
 

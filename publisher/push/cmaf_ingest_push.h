@@ -14,20 +14,24 @@ namespace podium::publisher::push {
 /// one POST, then one POST per CMAF segment to `<url>/Streams(<track id>)`, each segment with a
 /// `prft` (producer reference time: NTP wall clock of its first sample) before its first moof
 /// and, on the last one, `lmsg` among the styp brands. Reactions and threading: RequestPush.
-class CmafIngestPush final : public RequestPush {
+class CmafIngestProtocol final : public RequestProtocol {
 public:
-    CmafIngestPush(PushTarget target, PushOptions options);
-    ~CmafIngestPush() override { stopWorker(); }
-    [[nodiscard]] std::string name() const override { return "cmaf " + target_.url; }
+    explicit CmafIngestProtocol(std::string url) : url_(std::move(url)) {}
+    [[nodiscard]] std::string name() const override { return "cmaf " + url_; }
+    Result<void> open(const StreamDescription& stream) override;
+    Result<void> sendHeader(Requester& http, PushTrack& track, const std::string& baseUrl) override;
+    Result<void> sendSegment(Requester& http, PushTrack& track, const SegmentPtr& segment,
+                             const std::string& baseUrl) override;
+    Result<void> sendEnd(Requester&, const std::string&) override { return ok(); }
 
 private:
-    Result<void> sendHeader(TrackState& track, const std::string& baseUrl) override;
-    Result<void> sendSegment(TrackState& track, const SegmentPtr& segment,
-                             const std::string& baseUrl) override;
-    Result<void> sendEnd(const std::string&) override { return ok(); }
-
-    std::atomic<int64_t> anchorMs_{0};  ///< wall clock (Unix ms) of media time 0
+    const std::string url_;
+    int64_t epochMs_ = 0;   ///< the stream's, from open() (0 = not known)
+    int64_t anchorMs_ = 0;  ///< wall clock (Unix ms) of media time 0 (worker)
 };
+
+/// A push sink for DASH-IF Interface-1.
+std::unique_ptr<PushSink> makeCmafIngestPush(PushTarget target, PushOptions options);
 
 /// The segment as Interface-1 sends it: its styp (+ `lmsg` when `last`; one is added if the
 /// segment had none), `prft` (version 1: reference track, 64-bit NTP time `ntpUnixMs`, media

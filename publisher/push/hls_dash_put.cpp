@@ -16,14 +16,20 @@ std::span<const uint8_t> asBytes(const std::string& text) {
 
 }  // namespace
 
-HlsDashPut::HlsDashPut(PushTarget target, PushOptions options)
-    : RequestPush(std::move(target), std::move(options)) {}
+std::unique_ptr<PushSink> makeHlsDashPut(PushTarget target, PushOptions options) {
+    auto protocol = std::make_unique<HlsDashPutProtocol>(target, options);
+    return std::make_unique<RequestPush>(std::move(target), std::move(options),
+                                         std::move(protocol));
+}
 
-std::string HlsDashPut::name() const {
+HlsDashPutProtocol::HlsDashPutProtocol(PushTarget target, PushOptions options)
+    : target_(std::move(target)), options_(std::move(options)) {}
+
+std::string HlsDashPutProtocol::name() const {
     return std::string(protocolName(target_.protocol)) + " " + target_.url;
 }
 
-Result<void> HlsDashPut::open(const StreamDescription& stream) {
+Result<void> HlsDashPutProtocol::open(const StreamDescription& stream) {
     const std::vector<TrackInfo>& tracks = stream.tracks;
     manifest::WindowConfig config;
     config.name = "push";
@@ -38,18 +44,19 @@ Result<void> HlsDashPut::open(const StreamDescription& stream) {
     for (const auto& t : tracks) {
         lastTrackIndex_ = std::max(lastTrackIndex_, t.trackIndex);
     }
-    return RequestPush::open(stream);
+    return ok();
 }
 
-Result<void> HlsDashPut::putText(const std::string& url, const std::string& text,
+Result<void> HlsDashPutProtocol::putText(Requester& http, const std::string& url, const std::string& text,
                                  const std::string& type) {
-    auto r = request("PUT", url, asBytes(text), type);
+    auto r = http.request("PUT", url, asBytes(text), type);
     return r ? ok() : makeError(r.error());
 }
 
-Result<void> HlsDashPut::sendHeader(TrackState& track, const std::string& baseUrl) {
+Result<void> HlsDashPutProtocol::sendHeader(Requester& http, PushTrack& track,
+                                            const std::string& baseUrl) {
     auto r =
-        request("PUT", baseUrl + "/" + track.info.id + "/init.mp4", track.init->bytes, "video/mp4");
+        http.request("PUT", baseUrl + "/" + track.info.id + "/init.mp4", track.init->bytes, "video/mp4");
     if (!r) {
         return makeError(r.error());
     }
@@ -57,7 +64,7 @@ Result<void> HlsDashPut::sendHeader(TrackState& track, const std::string& baseUr
     return ok();
 }
 
-Result<void> HlsDashPut::putPlaylist(const manifest::ChannelView& view, const std::string& trackId,
+Result<void> HlsDashPutProtocol::putPlaylist(Requester& http, const manifest::ChannelView& view, const std::string& trackId,
                                      const std::string& baseUrl) {
     const manifest::TrackView* tv = view.track(trackId);
     if (!tv) {
@@ -67,23 +74,23 @@ Result<void> HlsDashPut::putPlaylist(const manifest::ChannelView& view, const st
     plain.lowLatency = false;
     plain.blockingReload = false;  // a plain web server cannot hold a request
     const std::string text = manifest::renderLiveMediaPlaylist(view, *tv, plain);
-    return putText(baseUrl + "/" + trackId + "/index.m3u8", text, "application/vnd.apple.mpegurl");
+    return putText(http, baseUrl + "/" + trackId + "/index.m3u8", text, "application/vnd.apple.mpegurl");
 }
 
-Result<void> HlsDashPut::putManifests(const manifest::ChannelView& view,
+Result<void> HlsDashPutProtocol::putManifests(Requester& http, const manifest::ChannelView& view,
                                       const std::string& baseUrl) {
-    if (auto r = putText(baseUrl + "/index.m3u8", manifest::renderLiveMultivariant(view),
+    if (auto r = putText(http, baseUrl + "/index.m3u8", manifest::renderLiveMultivariant(view),
                          "application/vnd.apple.mpegurl");
         !r) {
         return r;
     }
     manifest::DashOptions dash;
     dash.timeUrl.clear();  // a plain web server has no time endpoint
-    return putText(baseUrl + "/index.mpd", manifest::renderDashMpd(view, wallClockMillis(), dash),
+    return putText(http, baseUrl + "/index.mpd", manifest::renderDashMpd(view, wallClockMillis(), dash),
                    "application/dash+xml");
 }
 
-Result<void> HlsDashPut::deleteEvicted(const manifest::ChannelView& view,
+Result<void> HlsDashPutProtocol::deleteEvicted(Requester& http, const manifest::ChannelView& view,
                                        const std::string& trackId, const std::string& baseUrl) {
     const manifest::TrackView* tv = view.track(trackId);
     auto& numbers = uploaded_[trackId];
@@ -94,7 +101,7 @@ Result<void> HlsDashPut::deleteEvicted(const manifest::ChannelView& view,
     while (!numbers.empty() && numbers.front() < first - kDeleteMargin) {
         const std::string url =
             baseUrl + "/" + trackId + "/seg_" + std::to_string(numbers.front()) + ".m4s";
-        auto r = request("DELETE", url, {}, {});
+        auto r = http.request("DELETE", url, {}, {});
         if (!r && r.error().code() != ErrorCode::NotFound) {
             return makeError(r.error());
         }
@@ -103,7 +110,7 @@ Result<void> HlsDashPut::deleteEvicted(const manifest::ChannelView& view,
     return ok();
 }
 
-int64_t HlsDashPut::sequenceFor(const std::string& trackId, const SegmentPtr& segment) const {
+int64_t HlsDashPutProtocol::sequenceFor(const std::string& trackId, const SegmentPtr& segment) const {
     // Segment::number skips a value when a segment was dropped before this destination (its
     // queue or spool overflowed); the playlists count consecutively. Name the file after the
     // playlist entry the segment will become: the window's next sequence, or the one it got
@@ -114,11 +121,12 @@ int64_t HlsDashPut::sequenceFor(const std::string& trackId, const SegmentPtr& se
     return segment->number;  // the window numbers its first segment so
 }
 
-Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segment,
+Result<void> HlsDashPutProtocol::sendSegment(Requester& http, PushTrack& track,
+                                             const SegmentPtr& segment,
                                      const std::string& baseUrl) {
     const std::string id = track.info.id;
     const int64_t sequence = sequenceFor(id, segment);
-    auto r = request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(sequence) + ".m4s",
+    auto r = http.request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(sequence) + ".m4s",
                      segment->bytes, "video/iso.segment");
     if (!r) {
         return makeError(r.error());
@@ -130,28 +138,28 @@ Result<void> HlsDashPut::sendSegment(TrackState& track, const SegmentPtr& segmen
         window_->addSegment(segment);
     }
     const auto view = window_->snapshot(++windowVersion_);
-    if (auto p = putPlaylist(*view, id, baseUrl); !p) {
+    if (auto p = putPlaylist(http, *view, id, baseUrl); !p) {
         return p;
     }
     if (track.info.trackIndex == lastTrackIndex_) {
-        if (auto m = putManifests(*view, baseUrl); !m) {
+        if (auto m = putManifests(http, *view, baseUrl); !m) {
             return m;
         }
     }
-    return deleteEvicted(*view, id, baseUrl);
+    return deleteEvicted(http, *view, id, baseUrl);
 }
 
-Result<void> HlsDashPut::sendEnd(const std::string& baseUrl) {
+Result<void> HlsDashPutProtocol::sendEnd(Requester& http, const std::string& baseUrl) {
     window_->end();
     const auto view = window_->snapshot(++windowVersion_);
     for (const auto& t : view->tracks) {
         if (t.init) {
-            if (auto p = putPlaylist(*view, t.info.id, baseUrl); !p) {
+            if (auto p = putPlaylist(http, *view, t.info.id, baseUrl); !p) {
                 return p;
             }
         }
     }
-    return putManifests(*view, baseUrl);
+    return putManifests(http, *view, baseUrl);
 }
 
 }  // namespace podium::publisher::push

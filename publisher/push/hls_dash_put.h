@@ -23,26 +23,26 @@ namespace podium::publisher::push {
 /// segments. Segments that left the window (plus a margin of 2 for late players) are DELETEd.
 /// At the end every playlist is PUT again with ENDLIST and the MPD becomes static.
 /// Threading and reactions: RequestPush.
-class HlsDashPut final : public RequestPush {
+class HlsDashPutProtocol final : public RequestProtocol {
 public:
-    HlsDashPut(PushTarget target, PushOptions options);
-    ~HlsDashPut() override { stopWorker(); }
+    HlsDashPutProtocol(PushTarget target, PushOptions options);
 
     [[nodiscard]] std::string name() const override;
     Result<void> open(const StreamDescription& stream) override;
+    Result<void> sendHeader(Requester& http, PushTrack& track, const std::string& baseUrl) override;
+    Result<void> sendSegment(Requester& http, PushTrack& track, const SegmentPtr& segment,
+                             const std::string& baseUrl) override;
+    Result<void> sendEnd(Requester& http, const std::string& baseUrl) override;
 
 private:
-    Result<void> sendHeader(TrackState& track, const std::string& baseUrl) override;
-    Result<void> sendSegment(TrackState& track, const SegmentPtr& segment,
-                             const std::string& baseUrl) override;
-    Result<void> sendEnd(const std::string& baseUrl) override;
-
-    Result<void> putText(const std::string& url, const std::string& text, const std::string& type);
-    Result<void> putPlaylist(const manifest::ChannelView& view, const std::string& trackId,
-                             const std::string& baseUrl);
-    Result<void> putManifests(const manifest::ChannelView& view, const std::string& baseUrl);
-    Result<void> deleteEvicted(const manifest::ChannelView& view, const std::string& trackId,
-                               const std::string& baseUrl);
+    Result<void> putText(Requester& http, const std::string& url, const std::string& text,
+                         const std::string& type);
+    Result<void> putPlaylist(Requester& http, const manifest::ChannelView& view,
+                             const std::string& trackId, const std::string& baseUrl);
+    Result<void> putManifests(Requester& http, const manifest::ChannelView& view,
+                              const std::string& baseUrl);
+    Result<void> deleteEvicted(Requester& http, const manifest::ChannelView& view,
+                               const std::string& trackId, const std::string& baseUrl);
     /// The file number of `segment` on the server: the sequence the window gives it.
     int64_t sequenceFor(const std::string& trackId, const SegmentPtr& segment) const;
 
@@ -52,6 +52,8 @@ private:
         int64_t sequence = -1;
     };
 
+    const PushTarget target_;
+    const PushOptions options_;
     /// Set by open() before the worker starts; then the worker's alone.
     std::unique_ptr<manifest::SegmentWindow> window_;
     uint64_t windowVersion_ = 0;
@@ -59,5 +61,8 @@ private:
     std::map<std::string, Added> lastAdded_;               ///< per track (worker)
     int lastTrackIndex_ = 0;
 };
+
+/// A push sink for DASH-IF Interface-2 (HLS or DASH, as `target.protocol` says).
+std::unique_ptr<PushSink> makeHlsDashPut(PushTarget target, PushOptions options);
 
 }  // namespace podium::publisher::push

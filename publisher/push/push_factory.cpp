@@ -15,10 +15,10 @@ Result<std::unique_ptr<PushSink>> makePushSink(const PushTarget& target,
         case PushTarget::Protocol::Smooth:
             return std::make_unique<SmoothPush>(target, options);
         case PushTarget::Protocol::Cmaf:
-            return std::make_unique<CmafIngestPush>(target, options);
+            return makeCmafIngestPush(target, options);
         case PushTarget::Protocol::Hls:
         case PushTarget::Protocol::Dash:
-            return std::make_unique<HlsDashPut>(target, options);
+            return makeHlsDashPut(target, options);
     }
     return makeError(ErrorCode::InvalidArgument, "unknown publishing protocol");
 }

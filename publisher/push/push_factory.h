@@ -8,7 +8,7 @@
 
 namespace podium::publisher::push {
 
-/// The push sink for `target.protocol`: SmoothPush, CmafIngestPush or HlsDashPut (Hls and Dash
+/// The push sink for `target.protocol`: SmoothPush, or a RequestPush speaking CMAF ingest or HLS/DASH PUT (Hls and Dash
 /// both upload the HLS playlists and the MPD). Add it to the SinkFanout with
 /// SinkQueuePolicy::dropOldestSegment(); keep a raw pointer for status(). Any thread.
 Result<std::unique_ptr<PushSink>> makePushSink(const PushTarget& target,

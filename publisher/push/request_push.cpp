@@ -13,10 +13,12 @@ constexpr std::chrono::milliseconds kUnreachableGrace{2000};
 
 using Clock = std::chrono::steady_clock;
 
-RequestPush::RequestPush(PushTarget target, PushOptions options)
+RequestPush::RequestPush(PushTarget target, PushOptions options,
+                         std::unique_ptr<RequestProtocol> protocol)
     : target_(std::move(target)),
       options_(std::move(options)),
       settings_(RequestSettings::from(target_, options_)),
+      protocol_(std::move(protocol)),
       policy_(RetryConfig::live(), target_.urls(), 0x2545F4914F6CDD1Dull) {}
 
 RequestPush::~RequestPush() {
@@ -35,9 +37,11 @@ void RequestPush::stopWorker() {
 }
 
 Result<void> RequestPush::open(const StreamDescription& stream) {
-    epochMs_ = stream.epochMs;
+    if (auto opened = protocol_->open(stream); !opened) {
+        return opened;
+    }
     for (const auto& t : stream.tracks) {
-        tracks_.push_back(std::make_unique<TrackState>(
+        tracks_.push_back(std::make_unique<PushTrack>(
             t, MediaTime{options_.spoolDuration.count(), 1000}, options_.spoolDirectory));
     }
     auto worker = startThread(name(), [this](std::stop_token) { run(); });
@@ -52,7 +56,7 @@ Result<void> RequestPush::deliver(const SinkItem& item) {
     items_ += 1;
     bytes_ += sinkItemBytes(item);
     std::lock_guard lock(mutex_);
-    const auto trackOf = [&](int index) -> TrackState* {
+    const auto trackOf = [&](int index) -> PushTrack* {
         for (auto& t : tracks_) {
             if (t->info.trackIndex == index) {
                 return t.get();
@@ -61,7 +65,7 @@ Result<void> RequestPush::deliver(const SinkItem& item) {
         return nullptr;
     };
     if (const auto* init = std::get_if<InitSegmentPtr>(&item)) {
-        if (TrackState* t = trackOf((*init)->track.trackIndex)) {
+        if (PushTrack* t = trackOf((*init)->track.trackIndex)) {
             if (!t->init || t->init->bytes != (*init)->bytes) {
                 t->init = *init;
                 t->info = (*init)->track;
@@ -69,7 +73,7 @@ Result<void> RequestPush::deliver(const SinkItem& item) {
             }
         }
     } else if (const auto* segment = std::get_if<SegmentPtr>(&item)) {
-        if (TrackState* t = trackOf((*segment)->trackIndex); t && !t->error) {
+        if (PushTrack* t = trackOf((*segment)->trackIndex); t && !t->error) {
             if (const uint64_t dropped = t->spool.push(*segment)) {
                 board_.update([&](PushStatus& s) { s.segmentsDropped += dropped; });
             }
@@ -176,12 +180,13 @@ void RequestPush::run() {
             }
             continue;
         }
-        TrackState* track = work == Work::End ? nullptr : tracks_[index].get();
+        PushTrack* track = work == Work::End ? nullptr : tracks_[index].get();
         const std::string base = policy_.currentUrl();
         lock.unlock();
-        Result<void> sent = work == Work::Header    ? sendHeader(*track, base)
-                            : work == Work::Segment ? sendSegment(*track, segment, base)
-                                                    : sendEnd(base);
+        Result<void> sent = work == Work::Header ? protocol_->sendHeader(*this, *track, base)
+                            : work == Work::Segment
+                                ? protocol_->sendSegment(*this, *track, segment, base)
+                                : protocol_->sendEnd(*this, base);
         lock.lock();
         if (sent) {
             policy_.onSuccess();
@@ -212,7 +217,7 @@ void RequestPush::run() {
     }
 }
 
-void RequestPush::onFailure(TrackState* track, const Status& status) {
+void RequestPush::onFailure(PushTrack* track, const Status& status) {
     const long http = board_.get().lastHttpStatus;
     board_.update([&](PushStatus& s) { s.setError(status); });
     if (status.code() == ErrorCode::FailedPrecondition && track) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,17 +19,64 @@
 
 namespace podium::publisher::push {
 
-/// Base of the push sinks that send one object per request (DASH-IF Interface-1 CMAF ingest,
-/// Interface-2 HLS/DASH PUT). deliver() only queues into per-track SegmentSpools; the sink's
-/// own worker thread sends, one request at a time, each track's header then its segments, and
-/// applies the reactions shared by both interfaces: 412 → header again, then the segment;
+/// One track of a request push: its header, where the receiver stands, and its spool.
+struct PushTrack {
+    PushTrack(TrackInfo i, MediaTime spoolLimit, const std::filesystem::path& spoolDirectory)
+        : info(std::move(i)), spool(spoolLimit, 0, spoolDirectory) {}
+    TrackInfo info;
+    InitSegmentPtr init;
+    bool headerSent = false;
+    bool headerJustSent = false;  ///< the last request of this track was its header
+    /// The receiver answered 412 right after the header: it keeps no state between
+    /// requests (our own origin's ingest), so every request carries the header first.
+    bool headerInline = false;
+    int forbidden = 0;
+    std::optional<Status> error;  ///< the track stopped for good
+    SegmentSpool spool;
+};
+
+/// Makes one HTTP request for a protocol, with its push's curl settings and counters.
+class Requester {
+public:
+    virtual ~Requester() = default;
+    /// One request; a non-2xx answer or a transport failure becomes the Status.
+    virtual Result<HttpResponse> request(const std::string& method, const std::string& url,
+                                         std::span<const uint8_t> body,
+                                         const std::string& contentType) = 0;
+};
+
+/// What one interface sends (DASH-IF Interface-1 CMAF ingest, Interface-2 HLS/DASH PUT): the
+/// requests for a header, a segment and the end of the stream. Owned by its RequestPush: open()
+/// runs on the caller's thread before the worker starts, the send* calls on the worker, one at
+/// a time and without the push's lock; it is destroyed after the worker has stopped. `baseUrl`
+/// is the URL in use (the primary or a backup).
+class RequestProtocol {
+public:
+    virtual ~RequestProtocol() = default;
+    [[nodiscard]] virtual std::string name() const = 0;
+    virtual Result<void> open(const StreamDescription& stream) = 0;
+    virtual Result<void> sendHeader(Requester& http, PushTrack& track,
+                                    const std::string& baseUrl) = 0;
+    virtual Result<void> sendSegment(Requester& http, PushTrack& track, const SegmentPtr& segment,
+                                     const std::string& baseUrl) = 0;
+    /// After the last segment of every track (the stream ended).
+    virtual Result<void> sendEnd(Requester& http, const std::string& baseUrl) = 0;
+};
+
+/// The push sink of the protocols that send one object per request. deliver() only queues into
+/// per-track SegmentSpools (the destination's one queue); the sink's own worker thread sends,
+/// one request at a time, each track's header then its segments through its RequestProtocol,
+/// and applies the reactions shared by both interfaces: 412 → header again, then the segment;
 /// 401 → stop the track; 403 → `forbiddenRetries` backed-off retries, then stop; 404/415/
 /// other 4xx → stop the track; 5xx, refused, timeouts → RetryPolicy (backoff, backup URLs)
-/// and the spooled segments are re-sent. status()/stats(): any thread.
-class RequestPush : public PushSink {
+/// and the spooled segments are re-sent. status()/stats(): any thread. Final: the worker calls
+/// only the protocol it owns, never a subclass.
+class RequestPush final : public PushSink, private Requester {
 public:
+    RequestPush(PushTarget target, PushOptions options, std::unique_ptr<RequestProtocol> protocol);
     ~RequestPush() override;
 
+    [[nodiscard]] std::string name() const override { return protocol_->name(); }
     Result<void> open(const StreamDescription& stream) override;
     Result<void> deliver(const SinkItem& item) override;
     /// Waits (bounded) until every spooled segment and the end were sent.
@@ -36,53 +84,23 @@ public:
     [[nodiscard]] SinkStats stats() const override { return {items_.load(), bytes_.load()}; }
     [[nodiscard]] PushStatus status() const override { return board_.get(); }
 
-protected:
-    struct TrackState {
-        TrackState(TrackInfo i, MediaTime spoolLimit, const std::filesystem::path& spoolDirectory)
-            : info(std::move(i)), spool(spoolLimit, 0, spoolDirectory) {}
-        TrackInfo info;
-        InitSegmentPtr init;
-        bool headerSent = false;
-        bool headerJustSent = false;  ///< the last request of this track was its header
-        /// The receiver answered 412 right after the header: it keeps no state between
-        /// requests (our own origin's ingest), so every request carries the header first.
-        bool headerInline = false;
-        int forbidden = 0;
-        std::optional<Status> error;  ///< the track stopped for good
-        SegmentSpool spool;
-    };
+private:
+    enum class Work { None = 1, Header, Segment, End };
 
-    RequestPush(PushTarget target, PushOptions options);
-
-    /// Called on the worker thread, without the lock. `baseUrl` = the URL currently in use.
-    virtual Result<void> sendHeader(TrackState& track, const std::string& baseUrl) = 0;
-    virtual Result<void> sendSegment(TrackState& track, const SegmentPtr& segment,
-                                     const std::string& baseUrl) = 0;
-    /// After the last segment of every track (the stream ended).
-    virtual Result<void> sendEnd(const std::string& baseUrl) = 0;
-
-    /// Stops and joins the worker: every derived destructor calls it first (the worker calls
-    /// the derived class's virtuals).
-    void stopWorker();
-
-    /// One request; a non-2xx answer or a transport failure becomes the Status.
     Result<HttpResponse> request(const std::string& method, const std::string& url,
-                                 std::span<const uint8_t> body, const std::string& contentType);
+                                 std::span<const uint8_t> body,
+                                 const std::string& contentType) override;
+    void stopWorker();
+    void run();
+    Work pick(size_t& index, SegmentPtr& segment);  ///< with mutex_ held
+    void onFailure(PushTrack* track, const Status& status);
+    void refreshState();
 
     const PushTarget target_;
     const PushOptions options_;
     const RequestSettings settings_;
-    int64_t epochMs_ = 0;  ///< the stream's epoch from open() (0 = not known)
-
-private:
-    enum class Work { None = 1, Header, Segment, End };
-
-    void run();
-    Work pick(size_t& index, SegmentPtr& segment);  ///< with mutex_ held
-    void onFailure(TrackState* track, const Status& status);
-    void refreshState();
-
-    std::vector<std::unique_ptr<TrackState>> tracks_;
+    const std::unique_ptr<RequestProtocol> protocol_;
+    std::vector<std::unique_ptr<PushTrack>> tracks_;
     RetryPolicy policy_;
     std::chrono::steady_clock::time_point nextAttempt_{};
     mutable std::mutex mutex_;

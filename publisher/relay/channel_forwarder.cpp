@@ -29,8 +29,12 @@ struct ChannelForwarder::Signal {
 
 namespace {
 
-/// A packager-style Segment from a stored one (the bytes are copied once per relay).
+/// The segment to forward: the one that arrived (shared, as it is), or for a segment the window
+/// closed cut short from its parts (no whole segment ever arrived) one made from its bytes.
 SegmentPtr toSegment(const manifest::StoredSegment& stored, int trackIndex) {
+    if (stored.source) {
+        return stored.source;
+    }
     auto segment = std::make_shared<Segment>();
     segment->trackIndex = trackIndex;
     segment->number = stored.sequence;
@@ -47,16 +51,6 @@ SegmentPtr toSegment(const manifest::StoredSegment& stored, int trackIndex) {
         segment->parts.clear();  // parts unknown or inconsistent: the segment as one piece
     }
     return segment;
-}
-
-/// The stored init with `trackIndex` as the relay's sink numbers the track.
-InitSegmentPtr withIndex(const InitSegmentPtr& init, int trackIndex) {
-    if (init->track.trackIndex == trackIndex) {
-        return init;
-    }
-    auto copy = std::make_shared<InitSegment>(*init);
-    copy->track.trackIndex = trackIndex;
-    return copy;
 }
 
 std::vector<std::string> idsOf(const manifest::ChannelView& view) {
@@ -169,9 +163,8 @@ void ChannelForwarder::open(const manifest::ChannelView& view) {
     int64_t newest = INT64_MAX;
     for (size_t i = 0; i < view.tracks.size(); ++i) {
         const auto& t = view.tracks[i];
-        TrackInfo info = t.init ? t.init->track : t.info;
-        info.trackIndex = int(i);
-        tracks.push_back(info);
+        // The channel's own track numbers: its inits and segments go to the push as they are.
+        tracks.push_back(t.init ? t.init->track : t.info);
         int64_t last = -1;
         for (const auto& s : t.segments) {
             if (s.isComplete()) {
@@ -199,10 +192,12 @@ void ChannelForwarder::open(const manifest::ChannelView& view) {
     // The channel's own anchor (its availabilityStartTime) is the relayed stream's epoch.
     auto fanout = std::make_unique<SinkFanout>(
         StreamDescription(tracks, std::nullopt, view.availabilityStartMs));
-    const size_t capacity = 8 * tracks.size() + 8;
-    if (auto added =
-            fanout->addSink(std::move(*sink), SinkQueuePolicy::dropOldestSegment(capacity));
-        !added) {
+    // The push's spool is the destination's queue (as in Session::addPushTargets); one on disk
+    // gets the fan-out's queue and thread in front of it.
+    const SinkQueuePolicy queue = options_.push.spoolDirectory.empty()
+                                      ? SinkQueuePolicy::sinkQueues()
+                                      : SinkQueuePolicy::dropOldestSegment(8 * tracks.size() + 8);
+    if (auto added = fanout->addSink(std::move(*sink), queue); !added) {
         std::lock_guard lock(mutex_);
         lastStatus_.state = push::PushState::Failed;
         lastStatus_.setError(added.error());
@@ -251,7 +246,7 @@ void ChannelForwarder::forwardInits(const manifest::ChannelView& view) {
         auto& sent = sentInit_[t.info.id];
         if (t.init && t.init != sent) {
             sent = t.init;
-            fanout_->onInitSegment(withIndex(t.init, int(i)));
+            fanout_->onInitSegment(t.init);
         }
     }
 }
@@ -270,7 +265,7 @@ void ChannelForwarder::forwardSegments(const manifest::ChannelView& view) {
         return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
     });
     for (const auto& [sequence, index, stored] : todo) {
-        fanout_->onSegment(toSegment(*stored, index));
+        fanout_->onSegment(toSegment(*stored, view.tracks[size_t(index)].info.trackIndex));
         lastSent_[view.tracks[size_t(index)].info.id] = sequence;
     }
     std::lock_guard lock(mutex_);

@@ -21,6 +21,11 @@ enum class SinkOverflow {
     Lossless = 1,       ///< the packager waits for the sink: only for sinks that cannot be slow
     DropOldestSegment,  ///< the oldest queued segment goes, as a whole; inits never (network
                         ///< destinations, the archive: a gap rather than a stalled stream)
+    /// No queue and no thread of the fan-out: deliver() is called on the producer's thread and
+    /// must only hand the item to the sink's own bounded queue (a push's SegmentSpool, which
+    /// drops by its own rule) without blocking, so the destination has one queue and one
+    /// thread. close() runs on a thread of its own at finish().
+    SinkQueues,
 };
 
 /// How one sink's queue behaves. Capacity in queue items (inits, chunks, segments).
@@ -34,6 +39,7 @@ struct SinkQueuePolicy {
     static SinkQueuePolicy dropOldestSegment(size_t capacityItems = 16) {
         return {SinkOverflow::DropOldestSegment, capacityItems};
     }
+    static SinkQueuePolicy sinkQueues() { return {SinkOverflow::SinkQueues, 0}; }
 };
 
 enum class SinkState {
@@ -60,7 +66,8 @@ struct SinkStatus {
 };
 
 /// Hands the packager's output to every sink (SinkFanout = "tee" with one queue + one
-/// std::jthread per sink), so a slow or dead sink never stalls the others. The
+/// std::jthread per sink, or none for a sink that queues itself: SinkOverflow::SinkQueues),
+/// so a slow or dead sink never stalls the others. The
 /// PackagerListener calls come from the packager thread; addSink(), stats() and finish()
 /// may be called from any thread. A failed sink is stopped and its queue closed; the others
 /// go on. Nothing thrown by a sink escapes its thread (it becomes the sink's Status).

@@ -34,6 +34,7 @@ SinkWorker::SinkWorker(std::unique_ptr<SegmentSink> sink, SinkQueuePolicy policy
     : sink_(std::move(sink)),
       name_(sink_->name()),
       wantsChunks_(sink_->wantsChunks()),
+      direct_(policy.overflow == SinkOverflow::SinkQueues),
       queue_(policy.capacityItems, queuePolicy(policy.overflow), "sink " + name_,
              [](const Envelope& e) { return isProtectedItem(e.item); }),
       dropLog_("sink " + name_) {
@@ -41,6 +42,9 @@ SinkWorker::SinkWorker(std::unique_ptr<SegmentSink> sink, SinkQueuePolicy policy
 }
 
 void SinkWorker::start() {
+    if (direct_) {
+        return;  // the sink queues itself; a thread only for close()
+    }
     auto thread = startThread(
         "sink " + name_, [self = shared_from_this()](std::stop_token stop) { self->run(stop); },
         [this](const Status& s) { markFailed(s); });
@@ -61,7 +65,70 @@ std::optional<SinkWorker::SegmentKey> SinkWorker::keyOf(const SinkItem& item) {
     return std::nullopt;
 }
 
+void SinkWorker::deliverHere(const SinkItem& item) {
+    std::lock_guard serial(deliverMutex_);
+    {
+        std::lock_guard lock(mutex_);
+        if (closing_ || status_.state != SinkState::Live) {
+            return;
+        }
+    }
+    auto delivered = call("deliver()", [&] { return sink_->deliver(item); });
+    if (!delivered) {
+        markFailed(delivered.error());
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    status_.itemsDelivered += 1;
+    status_.bytesDelivered += sinkItemBytes(item);
+}
+
+void SinkWorker::closeQueue() {
+    if (!direct_) {
+        queue_.close();
+        return;
+    }
+    {
+        std::lock_guard serial(deliverMutex_);
+        if (closing_) {
+            return;
+        }
+        closing_ = true;
+    }
+    // close() waits (bounded) for the sink to drain: on a thread of its own, so that finish()
+    // closes every sink at once and keeps its deadline.
+    auto thread = startThread(
+        "sink " + name_ + " close", [self = shared_from_this()](std::stop_token) { self->closeSink(); },
+        [this](const Status& s) {
+            markFailed(s);
+            markDone();
+        });
+    if (!thread) {
+        markFailed(thread.error());
+        markDone();
+        return;
+    }
+    thread_ = std::move(*thread);
+}
+
+void SinkWorker::closeSink() {
+    if (status().state == SinkState::Live) {
+        auto result = call("close()", [&] { return sink_->close(); });
+        if (!result) {
+            markFailed(result.error());
+        } else {
+            std::lock_guard lock(mutex_);
+            status_.state = SinkState::Finished;
+        }
+    }
+    markDone();
+}
+
 void SinkWorker::push(SinkItem item) {
+    if (direct_) {
+        deliverHere(item);
+        return;
+    }
     Envelope envelope;
     envelope.item = std::move(item);
     const Pending pending{sinkItemBytes(envelope.item), keyOf(envelope.item)};
@@ -177,18 +244,12 @@ void SinkWorker::run(const std::stop_token& stop) {
             break;
         }
     }
-    const bool live = status().state == SinkState::Live;
-    if (live && !stop.stop_requested()) {
-        // End of stream, or the queue was closed without one (finish() before EOS).
-        auto result = call("close()", [&] { return sink_->close(); });
-        if (!result) {
-            markFailed(result.error());
-        } else {
-            std::lock_guard lock(mutex_);
-            status_.state = SinkState::Finished;
-        }
+    if (stop.stop_requested()) {
+        markDone();
+        return;
     }
-    markDone();
+    // End of stream, or the queue was closed without one (finish() before EOS).
+    closeSink();
 }
 
 bool SinkWorker::waitUntil(std::chrono::steady_clock::time_point until) {
