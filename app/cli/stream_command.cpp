@@ -13,6 +13,7 @@
 #include "app/session/origin_url.h"
 #include "app/session/session.h"
 #include "core/log.h"
+#include "core/url_name.h"
 #include "publisher/push/push_target.h"
 
 namespace podium::cli {
@@ -122,15 +123,9 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
         if (!isNumber || o.dvrSeconds < 6) {
             return makeError(ErrorCode::InvalidArgument, "--dvr must be at least 6 seconds");
         }
-        if (!std::all_of(o.channel.begin(), o.channel.end(),
-                         [](char c) {
-                             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                                    c == '_';
-                         }) ||
-            o.channel.empty()) {
-            return makeError(
-                ErrorCode::InvalidArgument,
-                "--channel may use letters, digits, - and _ (got \"" + o.channel + "\")");
+        if (!isUrlName(o.channel)) {
+            return makeError(ErrorCode::InvalidArgument,
+                             "--channel may use " + urlNameRule() + " (got \"" + o.channel + "\")");
         }
     }
     return config;

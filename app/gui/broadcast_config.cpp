@@ -13,6 +13,7 @@
 #include "app/gui/app_settings.h"
 #include "app/session/origin_url.h"
 #include "core/log.h"
+#include "core/url_name.h"
 
 namespace podium::gui {
 
@@ -31,11 +32,10 @@ Result<void> addOrigin(const AppSettings& settings, app::SessionConfig& config) 
         o.port = 0;
     }
     const QString channel = settings.channel();
-    static const QRegularExpression kSafe("^[A-Za-z0-9_-]+$");
-    if (!kSafe.match(channel).hasMatch()) {
-        return makeError(ErrorCode::InvalidArgument,
-                         "channel name may use letters, digits, - and _ (got \"" +
-                             channel.toStdString() + "\")");
+    if (!isUrlName(channel.toStdString())) {
+        return makeError(
+            ErrorCode::InvalidArgument,
+            "channel name may use " + urlNameRule() + " (got \"" + channel.toStdString() + "\")");
     }
     o.channel = channel.toStdString();
     o.viewPasscode = settings.viewPasscode().toStdString();

@@ -106,7 +106,7 @@ private:
     int64_t anchorMs_ = 0;  ///< wall clock of media time 0: the stream's epoch, else the config's
     const std::unique_ptr<ArchiveStorage> storage_;
     ArchiveSpace space_;
-    std::map<int, Track> tracks_;  ///< by TrackInfo::trackIndex
+    std::map<int, Track> tracks_;                    ///< by TrackInfo::trackIndex
     std::optional<manifest::SegmentWindow> window_;  ///< the playlists (from open())
     manifest::ChannelViewPtr view_;                  ///< its snapshot after the last change
     std::vector<int64_t> writtenPeaks_;

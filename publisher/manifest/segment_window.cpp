@@ -135,8 +135,8 @@ bool SegmentWindow::closeCutShort(TrackState& track, SegmentList::Items& items, 
 void SegmentWindow::startSegment(TrackState& track, StoredSegment& segment, int64_t number) {
     const SegmentList& segments = track.segments;
     segment.sequence = config_.numberedByFeed ? number : nextSequence(segments, number);
-    const bool gap = config_.numberedByFeed && !segments.empty() &&
-                     number != segments.back().sequence + 1;
+    const bool gap =
+        config_.numberedByFeed && !segments.empty() && number != segments.back().sequence + 1;
     segment.discontinuity = track.nextIsDiscontinuity || gap;
     track.nextIsDiscontinuity = false;
 }

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <string>
 
-#include "publisher/mp4/fragment_flags.h"
 #include "publisher/mp4/box_reader.h"
 #include "publisher/mp4/byte_reader.h"
+#include "publisher/mp4/fragment_flags.h"
 
 namespace podium::publisher::mp4 {
 

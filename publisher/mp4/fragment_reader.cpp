@@ -137,16 +137,21 @@ Result<void> readTraf(const Box& traf, const PlacedBox& moof, const PlacedBox& m
             }
             position = *moved;
         } else if (firstTrun) {
-            position = (tfhd->flags & tfhd_flags::kBaseDataOffset) ? base : firstTraf ? payloadStart : cursor;
+            position = (tfhd->flags & tfhd_flags::kBaseDataOffset) ? base
+                       : firstTraf                                 ? payloadStart
+                                                                   : cursor;
         }
         firstTrun = false;
         const uint64_t runBegin = position;
         for (size_t i = 0; i < trun->samples.size(); ++i) {
             const auto& s = trun->samples[i];
             FragmentSample sample;
-            sample.duration = (trun->flags & trun_flags::kSampleDuration) ? s.duration : tfhd->defaults.duration;
-            const uint32_t size = (trun->flags & trun_flags::kSampleSize) ? s.size : tfhd->defaults.size;
-            sample.flags = (trun->flags & trun_flags::kSampleFlags) ? s.flags : tfhd->defaults.flags;
+            sample.duration =
+                (trun->flags & trun_flags::kSampleDuration) ? s.duration : tfhd->defaults.duration;
+            const uint32_t size =
+                (trun->flags & trun_flags::kSampleSize) ? s.size : tfhd->defaults.size;
+            sample.flags =
+                (trun->flags & trun_flags::kSampleFlags) ? s.flags : tfhd->defaults.flags;
             if (i == 0 && trun->firstSampleFlags) {
                 sample.flags = *trun->firstSampleFlags;
             }

@@ -7,7 +7,6 @@ namespace podium::publisher::mp4 {
 
 namespace {
 
-
 // styp, ISO/IEC 14496-12 8.16.2 (same layout as ftyp).
 void appendSegmentType(BoxWriter& out, const std::vector<FourCC>& brands) {
     BoxScope box = out.beginBox(FourCC{"styp"});

@@ -68,13 +68,14 @@ Result<void> CmafIngestProtocol::open(const StreamDescription& stream) {
 Result<void> CmafIngestProtocol::sendHeader(Requester& http, PushTrack& track,
                                             const std::string& baseUrl) {
     const std::string type = track.info.kind == TrackKind::Video ? "video/mp4" : "audio/mp4";
-    auto r = http.request("POST", baseUrl + "/Streams(" + track.info.id + ")", track.init->bytes,
-                          type);
+    auto r =
+        http.request("POST", baseUrl + "/Streams(" + track.info.id + ")", track.init->bytes, type);
     return r ? ok() : makeError(r.error());
 }
 
 Result<void> CmafIngestProtocol::sendSegment(Requester& http, PushTrack& track,
-                                             const SegmentPtr& segment, const std::string& baseUrl) {
+                                             const SegmentPtr& segment,
+                                             const std::string& baseUrl) {
     if (anchorMs_ == 0) {
         // The stream's epoch; without one (a relay), now minus the end of the first segment.
         const double end = segment->start.seconds() + segment->duration.seconds();

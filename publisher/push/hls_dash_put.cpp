@@ -47,16 +47,16 @@ Result<void> HlsDashPutProtocol::open(const StreamDescription& stream) {
     return ok();
 }
 
-Result<void> HlsDashPutProtocol::putText(Requester& http, const std::string& url, const std::string& text,
-                                 const std::string& type) {
+Result<void> HlsDashPutProtocol::putText(Requester& http, const std::string& url,
+                                         const std::string& text, const std::string& type) {
     auto r = http.request("PUT", url, asBytes(text), type);
     return r ? ok() : makeError(r.error());
 }
 
 Result<void> HlsDashPutProtocol::sendHeader(Requester& http, PushTrack& track,
                                             const std::string& baseUrl) {
-    auto r =
-        http.request("PUT", baseUrl + "/" + track.info.id + "/init.mp4", track.init->bytes, "video/mp4");
+    auto r = http.request("PUT", baseUrl + "/" + track.info.id + "/init.mp4", track.init->bytes,
+                          "video/mp4");
     if (!r) {
         return makeError(r.error());
     }
@@ -64,8 +64,9 @@ Result<void> HlsDashPutProtocol::sendHeader(Requester& http, PushTrack& track,
     return ok();
 }
 
-Result<void> HlsDashPutProtocol::putPlaylist(Requester& http, const manifest::ChannelView& view, const std::string& trackId,
-                                     const std::string& baseUrl) {
+Result<void> HlsDashPutProtocol::putPlaylist(Requester& http, const manifest::ChannelView& view,
+                                             const std::string& trackId,
+                                             const std::string& baseUrl) {
     const manifest::TrackView* tv = view.track(trackId);
     if (!tv) {
         return ok();
@@ -74,11 +75,12 @@ Result<void> HlsDashPutProtocol::putPlaylist(Requester& http, const manifest::Ch
     plain.lowLatency = false;
     plain.blockingReload = false;  // a plain web server cannot hold a request
     const std::string text = manifest::renderLiveMediaPlaylist(view, *tv, plain);
-    return putText(http, baseUrl + "/" + trackId + "/index.m3u8", text, "application/vnd.apple.mpegurl");
+    return putText(http, baseUrl + "/" + trackId + "/index.m3u8", text,
+                   "application/vnd.apple.mpegurl");
 }
 
 Result<void> HlsDashPutProtocol::putManifests(Requester& http, const manifest::ChannelView& view,
-                                      const std::string& baseUrl) {
+                                              const std::string& baseUrl) {
     if (auto r = putText(http, baseUrl + "/index.m3u8", manifest::renderLiveMultivariant(view),
                          "application/vnd.apple.mpegurl");
         !r) {
@@ -86,12 +88,13 @@ Result<void> HlsDashPutProtocol::putManifests(Requester& http, const manifest::C
     }
     manifest::DashOptions dash;
     dash.timeUrl.clear();  // a plain web server has no time endpoint
-    return putText(http, baseUrl + "/index.mpd", manifest::renderDashMpd(view, wallClockMillis(), dash),
-                   "application/dash+xml");
+    return putText(http, baseUrl + "/index.mpd",
+                   manifest::renderDashMpd(view, wallClockMillis(), dash), "application/dash+xml");
 }
 
 Result<void> HlsDashPutProtocol::deleteEvicted(Requester& http, const manifest::ChannelView& view,
-                                       const std::string& trackId, const std::string& baseUrl) {
+                                               const std::string& trackId,
+                                               const std::string& baseUrl) {
     const manifest::TrackView* tv = view.track(trackId);
     auto& numbers = uploaded_[trackId];
     if (!tv || tv->segments.empty()) {
@@ -110,7 +113,8 @@ Result<void> HlsDashPutProtocol::deleteEvicted(Requester& http, const manifest::
     return ok();
 }
 
-int64_t HlsDashPutProtocol::sequenceFor(const std::string& trackId, const SegmentPtr& segment) const {
+int64_t HlsDashPutProtocol::sequenceFor(const std::string& trackId,
+                                        const SegmentPtr& segment) const {
     // Segment::number skips a value when a segment was dropped before this destination (its
     // queue or spool overflowed); the playlists count consecutively. Name the file after the
     // playlist entry the segment will become: the window's next sequence, or the one it got
@@ -123,11 +127,11 @@ int64_t HlsDashPutProtocol::sequenceFor(const std::string& trackId, const Segmen
 
 Result<void> HlsDashPutProtocol::sendSegment(Requester& http, PushTrack& track,
                                              const SegmentPtr& segment,
-                                     const std::string& baseUrl) {
+                                             const std::string& baseUrl) {
     const std::string id = track.info.id;
     const int64_t sequence = sequenceFor(id, segment);
     auto r = http.request("PUT", baseUrl + "/" + id + "/seg_" + std::to_string(sequence) + ".m4s",
-                     segment->bytes, "video/iso.segment");
+                          segment->bytes, "video/iso.segment");
     if (!r) {
         return makeError(r.error());
     }

@@ -8,9 +8,9 @@
 
 namespace podium::publisher::push {
 
-/// The push sink for `target.protocol`: SmoothPush, or a RequestPush speaking CMAF ingest or HLS/DASH PUT (Hls and Dash
-/// both upload the HLS playlists and the MPD). Add it to the SinkFanout with
-/// SinkQueuePolicy::dropOldestSegment(); keep a raw pointer for status(). Any thread.
+/// The push sink for `target.protocol`: SmoothPush, or a RequestPush speaking CMAF ingest or
+/// HLS/DASH PUT (Hls and Dash both upload the HLS playlists and the MPD). Add it to the SinkFanout
+/// with SinkQueuePolicy::dropOldestSegment(); keep a raw pointer for status(). Any thread.
 Result<std::unique_ptr<PushSink>> makePushSink(const PushTarget& target,
                                                const PushOptions& options);
 

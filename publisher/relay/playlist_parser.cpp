@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/url_name.h"
+
 namespace podium::publisher::relay {
 
 namespace {
@@ -225,13 +227,7 @@ std::string resolveUrl(const std::string& base, const std::string& ref) {
 }
 
 std::string trackIdFromUri(const std::string& uri) {
-    std::string id = lastFolderOrName(uri);
-    for (char& c : id) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '_' || c == '-';
-        c = safe ? c : '_';
-    }
-    return id.empty() ? std::string("track") : id;
+    return toUrlName(lastFolderOrName(uri), "track");
 }
 
 }  // namespace podium::publisher::relay

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "core/thread.h"
+#include "core/url_name.h"
 #include "publisher/mp4/box_reader.h"
 #include "publisher/origin/ingest/movie_header.h"
 #include "publisher/push/curl_handle.h"
@@ -54,12 +55,6 @@ int abortWhenStopping(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t
 
 std::string text(const std::vector<uint8_t>& bytes) {
     return std::string(bytes.begin(), bytes.end());
-}
-
-bool urlSafe(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-    });
 }
 
 /// The track of a CMAF header: the moov parsed as the ingest does, then the playlist's view of
@@ -147,7 +142,7 @@ Result<std::string> PullClient::channelFromUrl(const std::string& url) {
     const size_t before = last == std::string::npos ? last : path.rfind('/', last - 1);
     const std::string channel =
         before == std::string::npos ? std::string() : path.substr(before + 1, last - before - 1);
-    if (path.substr(last + 1) != "index.m3u8" || !urlSafe(channel)) {
+    if (path.substr(last + 1) != "index.m3u8" || !isUrlName(channel)) {
         return makeError(ErrorCode::InvalidArgument,
                          "--pull-from expects http://host/live/<channel>/index.m3u8, got " + url);
     }

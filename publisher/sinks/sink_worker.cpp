@@ -98,7 +98,8 @@ void SinkWorker::closeQueue() {
     // close() waits (bounded) for the sink to drain: on a thread of its own, so that finish()
     // closes every sink at once and keeps its deadline.
     auto thread = startThread(
-        "sink " + name_ + " close", [self = shared_from_this()](std::stop_token) { self->closeSink(); },
+        "sink " + name_ + " close",
+        [self = shared_from_this()](std::stop_token) { self->closeSink(); },
         [this](const Status& s) {
             markFailed(s);
             markDone();

@@ -22,8 +22,9 @@ namespace podium::publisher {
 /// One sink's queue and thread inside SinkFanout (not used elsewhere). push() is called by
 /// the fan-out (packager thread); the worker thread pops, filters dropped segments and calls
 /// the sink; status() from any thread. For SinkOverflow::SinkQueues there is neither: push()
-/// calls deliver() itself (one call at a time) and closeQueue() starts a thread for close(). Keeps itself alive (shared_ptr) while its thread runs,
-/// so an abandoned worker can finish on its own after the fan-out is gone.
+/// calls deliver() itself (one call at a time) and closeQueue() starts a thread for close(). Keeps
+/// itself alive (shared_ptr) while its thread runs, so an abandoned worker can finish on its own
+/// after the fan-out is gone.
 class SinkWorker : public std::enable_shared_from_this<SinkWorker> {
 public:
     SinkWorker(std::unique_ptr<SegmentSink> sink, SinkQueuePolicy policy);
@@ -56,8 +57,8 @@ private:
     void run(const std::stop_token& stop);
     void deliverHere(const SinkItem& item);  ///< SinkQueues: on the caller's thread
     void closeSink();                        ///< close() unless failed, then done
-    bool admit(const Envelope& envelope);  ///< accounting + whole-segment filter
-    void poison(const SegmentKey& key);    ///< under mutex_
+    bool admit(const Envelope& envelope);    ///< accounting + whole-segment filter
+    void poison(const SegmentKey& key);      ///< under mutex_
     Result<void> call(const char* what, const std::function<Result<void>()>& fn);
     void markFailed(Status status);
     void markDone();

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "core/log.h"
+#include "core/url_name.h"
 #include "publisher/mp4/fragment_reader.h"
 #include "publisher/mp4/init_segment.h"
 #include "publisher/mp4/media_segment.h"
@@ -20,17 +21,6 @@ using mp4::FourCC;
 IngestRegistry& defaultRegistry() {
     static IngestRegistry registry;
     return registry;
-}
-
-// [A-Za-z0-9_-] only: track ids become folder and URL names.
-std::string urlSafe(const std::string& text) {
-    std::string out = text;
-    for (char& c : out) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '_' || c == '-';
-        c = safe ? c : '_';
-    }
-    return out.empty() ? std::string("stream") : out;
 }
 
 bool isPrintable(FourCC type) {
@@ -209,7 +199,7 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
                              ? std::string(d.info.kind == TrackKind::Video ? "video" : "audio")
                              : d.name);
         }
-        id = urlSafe(id);
+        id = toUrlName(id, "stream");  // track ids become folder and URL names
         for (const auto& other : tracks_) {
             if (other.info.id == id) {
                 id += "_" + std::to_string(d.sourceTrackId);

@@ -3,21 +3,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/url_name.h"
+
 namespace podium::publisher::origin {
 
 namespace {
 
 bool isChannelName(std::string_view name) {
-    if (name.empty() || name.size() > 64) {
-        return false;
-    }
-    for (char c : name) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '-';
-        if (!ok) {
-            return false;
-        }
-    }
+    return isUrlName(name);
     return true;
 }
 

@@ -40,20 +40,9 @@ std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace
     return out;
 }
 
-bool isIdChar(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
-/// A channel or track id: [A-Za-z0-9_-]{1,64}.
+/// A channel or track id: the one rule of core/url_name.h, [A-Za-z0-9_-]{1,64}.
 bool isId(std::string_view s) {
-    if (s.empty() || s.size() > kMaxNameLength)
-        return false;
-    for (char c : s) {
-        if (!isIdChar(c))
-            return false;
-    }
-    return true;
+    return isUrlName(s);
 }
 
 /// An asset name, event or stream id: [A-Za-z0-9_.-]{1,64}, not starting with a dot.
@@ -61,7 +50,7 @@ bool isName(std::string_view s) {
     if (s.empty() || s.size() > kMaxNameLength || s.front() == '.')
         return false;
     for (char c : s) {
-        if (!isIdChar(c) && c != '.')
+        if (!isUrlNameChar(c) && c != '.')
             return false;
     }
     return true;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <variant>
 
+#include "core/url_name.h"
+
 namespace podium::publisher::origin {
 
 // The routes of the origin's URL contract (listed for users in README "Watch in a browser"). Every
@@ -83,7 +85,7 @@ struct ParsedTarget {
     RouteQuery query;
 };
 
-inline constexpr std::size_t kMaxNameLength = 64;
+inline constexpr std::size_t kMaxNameLength = kMaxUrlNameLength;
 inline constexpr std::size_t kMaxTargetLength = 2048;
 
 /// Parses a request target ("/live/x/720p/index.m3u8?_HLS_msn=3") into a route. Pure; never

@@ -32,8 +32,8 @@ TrackInfo videoTrack() {
 
 /// A recording window of one track, with its init, as the archive makes it.
 struct Recording {
-    SegmentWindow window{WindowConfig::recording("talk", MediaTime{2 * kTimescale, kTimescale},
-                                                 kAnchorMs)};
+    SegmentWindow window{
+        WindowConfig::recording("talk", MediaTime{2 * kTimescale, kTimescale}, kAnchorMs)};
 
     Recording() {
         window.setTracks({videoTrack()});
@@ -51,9 +51,11 @@ struct Recording {
         s->start = MediaTime{std::llround(startSeconds * kTimescale), kTimescale};
         s->duration = MediaTime{std::llround(seconds * kTimescale), kTimescale};
         s->bytes.assign(size, uint8_t(number));
-        s->parts.push_back(PartInfo{0, size / 2, MediaTime{s->duration.value / 2, kTimescale}, true});
         s->parts.push_back(
-            PartInfo{size / 2, size - size / 2, s->duration - MediaTime{s->duration.value / 2, kTimescale}, false});
+            PartInfo{0, size / 2, MediaTime{s->duration.value / 2, kTimescale}, true});
+        s->parts.push_back(PartInfo{size / 2, size - size / 2,
+                                    s->duration - MediaTime{s->duration.value / 2, kTimescale},
+                                    false});
         return window.addSegment(s);
     }
 
