@@ -34,6 +34,42 @@ const char* errorCodeName(ErrorCode code) {
     return "unknown error";
 }
 
+const char* subjectName(Subject subject) {
+    switch (subject) {
+        case Subject::None:
+            return "none";
+        case Subject::Camera:
+            return "camera";
+        case Subject::Screen:
+            return "screen";
+        case Subject::File:
+            return "file";
+        case Subject::Microphone:
+            return "microphone";
+        case Subject::Encoder:
+            return "encoder";
+        case Subject::Origin:
+            return "origin";
+        case Subject::Archive:
+            return "archive";
+        case Subject::Destination:
+            return "destination";
+    }
+    return "unknown";
+}
+
+Status Status::withSubject(Subject subject) const& {
+    Status copy = *this;
+    return std::move(copy).withSubject(subject);
+}
+
+Status Status::withSubject(Subject subject) && {
+    if (subject_ == Subject::None) {
+        subject_ = subject;
+    }
+    return std::move(*this);
+}
+
 Status Status::withContext(std::string where) const& {
     Status copy = *this;
     copy.context_.insert(copy.context_.begin(), std::move(where));

@@ -27,6 +27,23 @@ enum class ErrorCode {
 
 const char* errorCodeName(ErrorCode code);
 
+/// What an error is about, set by the layer that knows (the session knows which source or
+/// destination it was opening), so that a front end picks its words by kind and code instead
+/// of searching the message. None = not said.
+enum class Subject {
+    None = 0,
+    Camera,       ///< a V4L2 camera (the main source or the picture-in-picture)
+    Screen,       ///< screen or window capture (X11 or the desktop portal)
+    File,         ///< a media file source
+    Microphone,   ///< the PulseAudio/PipeWire input
+    Encoder,      ///< the preset's ladder (x264, AAC)
+    Origin,       ///< the local origin (its port, its channel)
+    Archive,      ///< the archive folder
+    Destination,  ///< a publishing point
+};
+
+const char* subjectName(Subject subject);
+
 /// An error with context: the code, one human sentence, and where it happened
 /// (outermost context first, e.g. "rendition 720p", "segment 42").
 class Status {
@@ -36,10 +53,14 @@ public:
     [[nodiscard]] ErrorCode code() const { return code_; }
     [[nodiscard]] const std::string& message() const { return message_; }
     [[nodiscard]] const std::vector<std::string>& context() const { return context_; }
+    [[nodiscard]] Subject subject() const { return subject_; }
 
     /// Returns a copy with `where` added as the outermost context.
     [[nodiscard]] Status withContext(std::string where) const&;
     [[nodiscard]] Status withContext(std::string where) &&;
+    /// Returns a copy about `subject`, unless it already names one (the inner layer knew).
+    [[nodiscard]] Status withSubject(Subject subject) const&;
+    [[nodiscard]] Status withSubject(Subject subject) &&;
 
     /// "context: context: message" — one line for a user.
     [[nodiscard]] std::string toString() const;
@@ -48,6 +69,7 @@ private:
     ErrorCode code_;
     std::string message_;
     std::vector<std::string> context_;
+    Subject subject_ = Subject::None;
 };
 
 /// A value or the Status that explains why there is none.

@@ -61,15 +61,20 @@ Result<void> PreviewCapture::start() {
         }
         audioPeak_.store(hasAudio_ ? std::min(peak, 1.0f) : 0.0f);
     };
-    callbacks.onEnd = [this] {
+    const Subject subject = app::subjectOf(config_.source);
+    callbacks.onEnd = [this, subject] {
         std::lock_guard lock(mutex_);
-        failure_ = Status(ErrorCode::Cancelled, "the file ended");
+        failure_ = Status(ErrorCode::Cancelled, "the file ended").withSubject(subject);
     };
-    callbacks.onError = [this](const Status& s) {
+    callbacks.onError = [this, subject](const Status& s) {
         std::lock_guard lock(mutex_);
-        failure_ = s;
+        failure_ = s.withSubject(subject);
     };
-    return source_->start(std::move(callbacks));
+    auto started = source_->start(std::move(callbacks));
+    if (!started) {
+        return makeError(started.error().withSubject(subject));
+    }
+    return ok();
 }
 
 void PreviewCapture::stop() {

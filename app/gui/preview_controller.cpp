@@ -53,17 +53,17 @@ void PreviewController::submit(const PreviewConfig& config) {
             if (worker->running && worker->capture->config().sameCaptureAs(config)) {
                 auto changed = worker->capture->updateScene(config.options.scene());
                 return {worker->capture,
-                        changed ? QString() : QString::fromStdString(changed.error().toString())};
+                        changed ? std::nullopt : std::optional<Status>(changed.error())};
             }
             worker->stop();  // the old device is free before the new one opens
             worker->capture.reset();
             auto opened = PreviewCapture::open(config);
             if (!opened) {
-                return {nullptr, QString::fromStdString(opened.error().toString())};
+                return {nullptr, opened.error()};
             }
             std::shared_ptr<PreviewCapture> capture = std::move(*opened);
             if (auto started = capture->start(); !started) {
-                return {nullptr, QString::fromStdString(started.error().toString())};
+                return {nullptr, started.error()};
             }
             worker->capture = capture;
             worker->running = true;
@@ -73,10 +73,10 @@ void PreviewController::submit(const PreviewConfig& config) {
 
 void PreviewController::onOpened() {
     const Outcome outcome = watcher_.result();
-    if (outcome.capture || !outcome.error.isEmpty()) {
+    if (outcome.capture || outcome.error) {
         capture_ = outcome.capture;
     }
-    setProblem(outcome.error.isEmpty() ? QString() : describeSourceProblem(outcome.error));
+    setProblem(outcome.error ? describeSourceProblem(*outcome.error) : QString());
 }
 
 QFuture<void> PreviewController::release() {
@@ -114,7 +114,7 @@ QString PreviewController::problem() const {
         return problem_;
     }
     const auto failure = capture_->failure();
-    return failure ? describeSourceProblem(QString::fromStdString(failure->toString())) : QString();
+    return failure ? describeSourceProblem(*failure) : QString();
 }
 
 void PreviewController::setProblem(const QString& words) {

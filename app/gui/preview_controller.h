@@ -53,7 +53,7 @@ signals:
 private:
     struct Outcome {
         std::shared_ptr<PreviewCapture> capture;  ///< what now runs (may be the same as before)
-        QString error;
+        std::optional<Status> error;
     };
     struct Worker;  ///< the worker thread's state: the running capture
 

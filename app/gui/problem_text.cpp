@@ -12,15 +12,6 @@ QString tr(const char* text) {
     return QCoreApplication::translate("ProblemText", text);
 }
 
-bool mentions(const QString& text, std::initializer_list<const char*> needles) {
-    for (const char* n : needles) {
-        if (text.contains(QLatin1String(n), Qt::CaseInsensitive)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /// The part of a sentence every destination error shares: what the computer could not do.
 /// From the error's code and, for a publishing point, its last HTTP answer; empty when they
 /// say nothing a broadcaster can act on (the details are shown instead).
@@ -97,42 +88,59 @@ QString describeDestinationState(app::DestinationState state) {
     return {};
 }
 
-/// The source-related sentence for `error`, or an empty string.
-QString sourceSentence(const QString& error) {
-    // The file first: its path may contain any of the other words.
-    if (mentions(error, {"file source", "file ended"})) {
-        return tr("The file could not be played: %1").arg(error);
+namespace {
+
+/// The source-related sentence for `error` (by its subject), or an empty string.
+QString sourceSentence(const Status& error) {
+    const QString details = QString::fromStdString(error.toString());
+    switch (error.subject()) {
+        case Subject::File:
+            return tr("The file could not be played: %1").arg(details);
+        case Subject::Camera:
+            return tr("The camera could not be opened: %1").arg(details);
+        case Subject::Screen:
+            return tr("The screen could not be captured: %1").arg(details);
+        case Subject::Microphone:
+            return tr("The microphone could not be opened: %1").arg(details);
+        default:
+            return {};
     }
-    if (mentions(error, {"camera", "/dev/video"})) {
-        return tr("The camera could not be opened: %1").arg(error);
-    }
-    if (mentions(error, {"screen", "DISPLAY", "window", "portal"})) {
-        return tr("The screen could not be captured: %1").arg(error);
-    }
-    if (mentions(error, {"pulseaudio", "pulse:", "microphone"})) {
-        return tr("The microphone could not be opened: %1").arg(error);
-    }
-    return {};
 }
 
-QString describeSourceProblem(const QString& error) {
+}  // namespace
+
+QString describeSourceProblem(const Status& error) {
     const QString sentence = sourceSentence(error);
-    return sentence.isEmpty() ? tr("This source cannot be shown: %1").arg(error) : sentence;
+    return sentence.isEmpty()
+               ? tr("This source cannot be shown: %1").arg(QString::fromStdString(error.toString()))
+               : sentence;
 }
 
-QString describeSessionError(const QString& error) {
-    if (mentions(error, {"Address already in use", "address in use", "bind"})) {
-        return tr(
-            "The local origin's port is taken by another program; choose another port "
-            "(or 0 for any free one).");
+QString describeSessionError(const Status& error) {
+    const QString details = QString::fromStdString(error.toString());
+    switch (error.subject()) {
+        case Subject::Origin:
+            if (error.code() == ErrorCode::Unavailable) {
+                return tr(
+                    "The local origin's port is taken by another program; choose another port "
+                    "(or 0 for any free one).");
+            }
+            return tr("The local origin could not start: %1").arg(details);
+        case Subject::Archive:
+            return error.code() == ErrorCode::NoSpace
+                       ? tr("The archive folder ran out of disk space: %1").arg(details)
+                       : tr("The archive folder cannot be used: %1").arg(details);
+        case Subject::Destination:
+            return tr("A publishing point cannot be used: %1").arg(details);
+        case Subject::Encoder:
+            return tr("The preset cannot be encoded: %1").arg(details);
+        default:
+            break;
     }
     if (const QString sentence = sourceSentence(error); !sentence.isEmpty()) {
         return sentence;
     }
-    if (mentions(error, {"archive"})) {
-        return tr("The archive folder cannot be used: %1").arg(error);
-    }
-    return tr("The broadcast stopped: %1").arg(error);
+    return tr("The broadcast stopped: %1").arg(details);
 }
 
 QString describeStopProgress(const app::StopProgress& progress) {

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include "app/session/session.h"
+#include "core/status.h"
 
 namespace podium::gui {
 
@@ -17,11 +18,13 @@ QString describeDestinationProblem(const app::DestinationStatus& destination);
 /// The state of a destination in a word ("live", "retrying", "failed"...), translated.
 QString describeDestinationState(app::DestinationState state);
 
-/// Why a source cannot be shown or used (a camera, a screen, a file), for the preview area.
-QString describeSourceProblem(const QString& error);
+/// Why a source cannot be shown or used (a camera, a screen, a file), for the preview area:
+/// from the error's subject, with its text as the details.
+QString describeSourceProblem(const Status& error);
 
-/// Why the broadcast could not start or ended by itself (a Status::toString() text).
-QString describeSessionError(const QString& error);
+/// Why the broadcast could not start or ended by itself: from the error's subject (the source,
+/// the local origin, the archive...) and code, with its text as the details.
+QString describeSessionError(const Status& error);
 
 /// What an orderly stop is waiting for: "Finishing the archive, 2 destinations sending the
 /// last segments (at most 25 s more)". Empty when it is not stopping.

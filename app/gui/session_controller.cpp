@@ -40,9 +40,10 @@ SessionController::SessionController(QObject* parent) : QObject(parent) {
     stopProgressTimer_.setInterval(kStopProgressIntervalMs);
     connect(&stopProgressTimer_, &QTimer::timeout, this, &SessionController::pollStopProgress);
     connect(&sceneWatcher_, &QFutureWatcher<QString>::finished, this, [this] {
-        if (const QString error = sceneWatcher_.result(); !error.isEmpty()) {
-            note(tr("title or webcam not changed: %1").arg(error));
-            setProblem(describeSourceProblem(error));
+        if (const std::optional<Status> error = sceneWatcher_.result()) {
+            note(tr("title or webcam not changed: %1")
+                     .arg(QString::fromStdString(error->toString())));
+            setProblem(describeSourceProblem(*error));
         }
         applyPendingScene();
     });
@@ -79,12 +80,12 @@ void SessionController::start(app::SessionConfig config, QFuture<void> devicesFr
             devicesFree.waitForFinished();
             auto created = app::Session::create(config);
             if (!created) {
-                return {nullptr, QString::fromStdString(created.error().toString())};
+                return {nullptr, created.error()};
             }
             std::shared_ptr<app::Session> session = std::move(*created);
             if (auto r = session->start(); !r) {
                 (void)session->stop();
-                return {nullptr, QString::fromStdString(r.error().toString())};
+                return {nullptr, r.error()};
             }
             return {session, {}};
         }));
@@ -94,8 +95,10 @@ void SessionController::onStartFinished() {
     const StartOutcome outcome = startWatcher_.result();
     if (!outcome.session) {
         setState(State::Idle);
-        const QString words = describeSessionError(outcome.error);
-        note(tr("could not start: %1").arg(outcome.error));
+        const Status error =
+            outcome.error.value_or(Status(ErrorCode::Internal, "the session did not start"));
+        const QString words = describeSessionError(error);
+        note(tr("could not start: %1").arg(QString::fromStdString(error.toString())));
         setProblem(words);
         emit finished(false, words);
         return;
@@ -146,7 +149,7 @@ void SessionController::beginStop(const QString& reason) {
     std::shared_ptr<app::Session> session = session_;
     stopWatcher_.setFuture(QtConcurrent::run([session]() -> StopOutcome {
         auto r = session->stop();
-        return {r ? QString() : QString::fromStdString(r.error().toString())};
+        return {r ? std::nullopt : std::optional<Status>(r.error())};
     }));
 }
 
@@ -167,9 +170,9 @@ void SessionController::onStopFinished() {
     }
     session_.reset();
     setState(State::Idle);
-    if (!outcome.error.isEmpty()) {
-        const QString words = describeSessionError(outcome.error);
-        note(tr("ended with an error: %1").arg(outcome.error));
+    if (outcome.error) {
+        const QString words = describeSessionError(*outcome.error);
+        note(tr("ended with an error: %1").arg(QString::fromStdString(outcome.error->toString())));
         setProblem(words);
         emit finished(false, words);
         return;
@@ -257,9 +260,9 @@ void SessionController::applyPendingScene() {
     const app::SceneSettings scene = *pendingScene_;
     pendingScene_.reset();
     std::shared_ptr<app::Session> session = session_;
-    sceneWatcher_.setFuture(QtConcurrent::run([session, scene]() -> QString {
+    sceneWatcher_.setFuture(QtConcurrent::run([session, scene]() -> std::optional<Status> {
         auto r = session->updateScene(scene);
-        return r ? QString() : QString::fromStdString(r.error().toString());
+        return r ? std::nullopt : std::optional<Status>(r.error());
     }));
 }
 

@@ -82,10 +82,10 @@ signals:
 private:
     struct StartOutcome {
         std::shared_ptr<app::Session> session;
-        QString error;
+        std::optional<Status> error;
     };
     struct StopOutcome {
-        QString error;
+        std::optional<Status> error;
     };
 
     void setState(State state);
@@ -103,7 +103,7 @@ private:
     std::shared_ptr<app::Session> session_;
     QFutureWatcher<StartOutcome> startWatcher_;
     QFutureWatcher<StopOutcome> stopWatcher_;
-    QFutureWatcher<QString> sceneWatcher_;
+    QFutureWatcher<std::optional<Status>> sceneWatcher_;
     std::optional<app::SceneSettings> pendingScene_;
     QTimer statsTimer_;
     QTimer stopProgressTimer_;

@@ -108,7 +108,9 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
 
     auto ladder = encoder::LadderPipeline::create(preset, s->config_.ladder);
     if (!ladder) {
-        return makeError(ladder.error().withContext("preset \"" + preset.name + "\""));
+        return makeError(ladder.error()
+                             .withContext("preset \"" + preset.name + "\"")
+                             .withSubject(Subject::Encoder));
     }
     s->ladder_ = std::move(*ladder);
 
@@ -121,13 +123,13 @@ Result<std::unique_ptr<Session>> Session::create(SessionConfig config) {
     s->fanout_ = std::make_unique<publisher::SinkFanout>(publisher::StreamDescription(
         s->ladder_->tracks(), s->ladder_->schedule(), s->wallClockAnchorMs_));
     if (auto r = s->addOrigin(); !r) {
-        return makeError(r.error());
+        return makeError(r.error().withSubject(Subject::Origin));
     }
     if (auto r = s->addArchive(); !r) {
-        return makeError(r.error());
+        return makeError(r.error().withSubject(Subject::Archive));
     }
     if (auto r = s->addPushTargets(); !r) {
-        return makeError(r.error());
+        return makeError(r.error().withSubject(Subject::Destination));
     }
     s->counter_ = std::make_unique<SegmentCounter>(*s->fanout_);
     s->packager_ = std::make_unique<publisher::Packager>(s->ladder_->tracks(),
@@ -344,10 +346,12 @@ Result<void> Session::start() {
         ladder_->pushAudio(f);
     };
     callbacks.onEnd = [this] { requestStop(); };
-    callbacks.onError = [this](const Status& s) { fail(s); };
+    const Subject source = subjectOf(config_.source);
+    callbacks.onError = [this, source](const Status& s) { fail(s.withSubject(source)); };
     if (auto r = source_->start(std::move(callbacks)); !r) {
-        fail(r.error());
-        return r;
+        const Status error = r.error().withSubject(source);
+        fail(error);
+        return makeError(error);
     }
     logInfo("session", "live: " + source_->describe() + ", preset \"" + config_.preset.name + "\"");
     return ok();

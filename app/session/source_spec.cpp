@@ -284,6 +284,21 @@ Result<AudioSpec> AudioSpec::parse(const std::string& text) {
     return spec;
 }
 
+Subject subjectOf(const SourceSpec& spec) {
+    switch (spec.kind) {
+        case SourceSpec::Kind::File:
+            return Subject::File;
+        case SourceSpec::Kind::Camera:
+            return Subject::Camera;
+        case SourceSpec::Kind::Screen:
+        case SourceSpec::Kind::Portal:
+            return Subject::Screen;
+        case SourceSpec::Kind::TestPattern:
+            break;
+    }
+    return Subject::None;
+}
+
 Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
                                                          const encoder::Preset& preset,
                                                          const SourceOptions& options,
@@ -327,7 +342,7 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
             break;
     }
     if (!main) {
-        return makeError(main.error());
+        return makeError(main.error().withSubject(subjectOf(spec)));
     }
 
     SourcePtr audioSource;
@@ -337,7 +352,7 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
         if (pulse) {
             audioSource = std::move(*pulse);
         } else if (audio == AudioKind::Pulse) {
-            return makeError(pulse.error());
+            return makeError(pulse.error().withSubject(Subject::Microphone));
         } else {
             logWarning("source", "no microphone: " + pulse.error().toString() +
                                      " (streaming without audio; --audio pulse:DEVICE picks one)");
@@ -351,7 +366,7 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
     if (!options.pipSpec.empty()) {
         auto camera = openPipCamera(options.pipSpec, options.pipLayout, preset, clock);
         if (!camera) {
-            return makeError(camera.error());
+            return makeError(camera.error().withSubject(Subject::Camera));
         }
         pip = std::move(*camera);
     }
@@ -384,7 +399,7 @@ Result<void> applyScene(capture::MediaSource& source, const SceneSettings& befor
         if (!after.pipSpec.empty()) {
             auto opened = openPipCamera(after.pipSpec, after.pipLayout, preset, clock);
             if (!opened) {
-                return makeError(opened.error());
+                return makeError(opened.error().withSubject(Subject::Camera));
             }
             camera = std::move(*opened);
         }

@@ -91,9 +91,15 @@ struct SourceOptions {
 /// (default ~/.local/state/podium/portal-token). Empty when neither variable is set.
 std::string defaultPortalTokenFile();
 
+/// What an error of this source is about (Status::withSubject): File, Camera, Screen; None for
+/// the test pattern.
+Subject subjectOf(const SourceSpec& spec);
+
 /// Opens the source graph the spec and options name — the main source, an optional webcam
 /// picture-in-picture, a separate audio source, a title — producing frames at the preset's
-/// canvas size and rate. Errors name the source ("file source \"x.mp4\": cannot open: ...").
+/// canvas size and rate. Errors name the source ("file source \"x.mp4\": cannot open: ...")
+/// and carry the subject of what failed to open (the source, Subject::Microphone for the
+/// pulse input, Subject::Camera for the picture-in-picture camera).
 Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
                                                          const encoder::Preset& preset,
                                                          const SourceOptions& options,

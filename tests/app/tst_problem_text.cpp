@@ -100,46 +100,84 @@ void TstProblemText::sinkProblems() {
     }
 }
 
+namespace {
+
+podium::Status statusOf(int code, const QString& message, int subject) {
+    return podium::Status(podium::ErrorCode(code), message.toStdString())
+        .withSubject(podium::Subject(subject));
+}
+
+}  // namespace
+
 void TstProblemText::sessionErrors_data() {
-    QTest::addColumn<QString>("error");
+    using podium::ErrorCode;
+    using podium::Subject;
+    QTest::addColumn<int>("subject");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("port taken") << "origin: Io: bind 127.0.0.1:8080: Address already in use"
+    QTest::newRow("port taken") << int(Subject::Origin) << int(ErrorCode::Unavailable)
+                                << "cannot listen on 127.0.0.1:8080: Address already in use"
                                 << "port is taken";
-    QTest::newRow("camera missing") << "camera /dev/video9: NotFound: no such device"
-                                    << "camera could not be opened";
-    QTest::newRow("anything else") << "Codec: x264 refused"
+    QTest::newRow("origin, something else")
+        << int(Subject::Origin) << int(ErrorCode::InvalidArgument) << "bad address"
+        << "local origin could not start";
+    QTest::newRow("camera missing")
+        << int(Subject::Camera) << int(ErrorCode::NotFound) << "/dev/video9: no such device"
+        << "camera could not be opened";
+    QTest::newRow("archive folder full")
+        << int(Subject::Archive) << int(ErrorCode::NoSpace) << "/data: no space left"
+        << "ran out of disk space";
+    QTest::newRow("archive folder taken")
+        << int(Subject::Archive) << int(ErrorCode::InvalidArgument)
+        << "archive folder /data already holds an archive"
+        << "archive folder cannot be used";
+    // The words come from the subject, not from what the message happens to mention.
+    QTest::newRow("an encoder error naming a camera")
+        << int(Subject::Encoder) << int(ErrorCode::Codec) << "x264 refused the camera's size"
+        << "preset cannot be encoded";
+    QTest::newRow("anything else") << int(Subject::None) << int(ErrorCode::Codec) << "x264 refused"
                                    << "The broadcast stopped";
 }
 
 void TstProblemText::sessionErrors() {
-    QFETCH(QString, error);
+    QFETCH(int, subject);
+    QFETCH(int, code);
+    QFETCH(QString, message);
     QFETCH(QString, expected);
-    const QString words = describeSessionError(error);
+    const QString words = describeSessionError(statusOf(code, message, subject));
     QVERIFY2(words.contains(expected), qPrintable(words));
 }
 
 void TstProblemText::sourceProblems_data() {
-    QTest::addColumn<QString>("error");
+    using podium::ErrorCode;
+    using podium::Subject;
+    QTest::addColumn<int>("subject");
+    QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("no camera") << "camera /dev/video0: NotFound: no such device"
+    QTest::newRow("no camera") << int(Subject::Camera) << "/dev/video0: no such device"
                                << "The camera could not be opened";
-    QTest::newRow("screen refused") << "screen :0: Unavailable: cannot open display"
+    QTest::newRow("screen refused") << int(Subject::Screen) << ":0: cannot open display"
                                     << "The screen could not be captured";
-    QTest::newRow("broken file") << "file source \"x.mp4\": Parse: invalid data"
+    QTest::newRow("broken file") << int(Subject::File) << "\"x.mp4\": invalid data"
                                  << "The file could not be played";
-    QTest::newRow("file whose path names a window")
-        << "file source \"/tmp/window-camera/x.mp4\": cannot open: No such file"
+    QTest::newRow("file whose path names a window and a camera")
+        << int(Subject::File) << "\"/tmp/window-camera/x.mp4\": cannot open: No such file"
         << "The file could not be played";
-    QTest::newRow("anything else") << "Internal: out of memory"
+    QTest::newRow("no microphone") << int(Subject::Microphone) << "pulse: connection refused"
+                                   << "The microphone could not be opened";
+    QTest::newRow("anything else") << int(Subject::None) << "out of memory"
                                    << "cannot be shown";
 }
 
 void TstProblemText::sourceProblems() {
-    QFETCH(QString, error);
+    QFETCH(int, subject);
+    QFETCH(QString, message);
     QFETCH(QString, expected);
-    const QString words = describeSourceProblem(error);
+    const QString words =
+        describeSourceProblem(statusOf(int(podium::ErrorCode::Unavailable), message, subject));
     QVERIFY2(words.contains(expected), qPrintable(words));
-    QVERIFY2(words.contains(error), qPrintable(words));  // the details stay for the curious
+    QVERIFY2(words.contains(message), qPrintable(words));  // the details stay for the curious
 }
 
 void TstProblemText::stopProgress_data() {

@@ -42,9 +42,12 @@ void TstUrlName::rule() {
 void TstUrlName::madeSafe_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("kept") << "720p" << "720p";
-    QTest::newRow("others become _") << "video 1/2" << "video_1_2";
-    QTest::newRow("empty gets the fallback") << "" << "track";
+    QTest::newRow("kept") << "720p"
+                          << "720p";
+    QTest::newRow("others become _") << "video 1/2"
+                                     << "video_1_2";
+    QTest::newRow("empty gets the fallback") << ""
+                                             << "track";
     QTest::newRow("cut to 64") << QString(80, 'x') << QString(64, 'x');
 }
 

@@ -122,8 +122,11 @@ Result<void> OriginServer::Impl::listen() {
         return makeError(ErrorCode::Io, where + ec.message());
     }
     acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (acceptor.bind(endpoint, ec); ec)
-        return makeError(ErrorCode::Io, where + ec.message());
+    if (acceptor.bind(endpoint, ec); ec) {
+        // Another program has the port: Unavailable (try another), not a broken disk or socket.
+        const bool taken = ec == asio::error::address_in_use;
+        return makeError(taken ? ErrorCode::Unavailable : ErrorCode::Io, where + ec.message());
+    }
     if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
         return makeError(ErrorCode::Io, where + ec.message());
     }
