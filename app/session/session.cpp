@@ -399,9 +399,16 @@ Result<void> Session::stop() {
         static_cast<int64_t>(std::max(0.0, config_.stopDeadlineSeconds) * 1000.0));
     drainDeadline_ = std::chrono::steady_clock::now() + deadline;
     stopPhase_ = StopProgress::Phase::Sinks;
-    for (const auto& sink : fanout_->finish(deadline)) {  // 4. sinks drain
-        if (sink.state == publisher::SinkState::Failed && sink.lastError) {
-            fail(*sink.lastError);
+    const auto sinks = fanout_->finish(deadline);  // 4. sinks drain
+    for (size_t i = 0; i < sinks.size(); ++i) {
+        if (sinks[i].state == publisher::SinkState::Failed && sinks[i].lastError) {
+            // The sinks are in the order they were added, as destinationInfo_ lists them.
+            const DestinationKind kind =
+                i < destinationInfo_.size() ? destinationInfo_[i].kind : DestinationKind::Push;
+            const Subject subject = kind == DestinationKind::Archive  ? Subject::Archive
+                                    : kind == DestinationKind::Origin ? Subject::Origin
+                                                                      : Subject::Destination;
+            fail(sinks[i].lastError->withSubject(subject));
         }
     }
     stopPhase_ = StopProgress::Phase::Done;

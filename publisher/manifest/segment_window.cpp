@@ -223,6 +223,9 @@ bool SegmentWindow::addSegment(const SegmentPtr& segment) {
         done.start = segment->start;
         done.programDateTimeMs = anchorMs_ + int64_t(segment->start.seconds() * 1000.0 + 0.5);
         for (const auto& p : segment->parts) {
+            if (!config_.keepMedia) {
+                break;  // a recording keeps no parts (complete() would let them go)
+            }
             Bytes bytes = whole;
             if (p.offset != 0 || p.size != segment->bytes.size()) {
                 bytes = std::make_shared<const std::vector<uint8_t>>(

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "publisher/mp4/fragment_flags.h"
 
 namespace podium::publisher::mp4 {
 

@@ -10,7 +10,8 @@ namespace podium::publisher::push {
 
 /// The push sink for `target.protocol`: SmoothPush, or a RequestPush speaking CMAF ingest or
 /// HLS/DASH PUT (Hls and Dash both upload the HLS playlists and the MPD). Add it to the SinkFanout
-/// with SinkQueuePolicy::dropOldestSegment(); keep a raw pointer for status(). Any thread.
+/// with SinkQueuePolicy::sinkQueues() (its spool is its queue) or, when the spool is on disk,
+/// dropOldestSegment(); keep a raw pointer for status(). Any thread.
 Result<std::unique_ptr<PushSink>> makePushSink(const PushTarget& target,
                                                const PushOptions& options);
 

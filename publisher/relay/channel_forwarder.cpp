@@ -29,10 +29,14 @@ struct ChannelForwarder::Signal {
 
 namespace {
 
-/// The segment to forward: the one that arrived (shared, as it is), or for a segment the window
-/// closed cut short from its parts (no whole segment ever arrived) one made from its bytes.
+/// The segment to forward: the one that arrived (shared, as it is) when the window kept its
+/// number. Otherwise one made from its bytes, numbered by its sequence: a segment the window
+/// closed cut short from its parts (no whole segment ever arrived), or one the window renumbered
+/// (an ingest whose fragments' rounded times repeat a number, an upstream gap): the pushes name
+/// files and detect resends by number, so it must go up by one.
 SegmentPtr toSegment(const manifest::StoredSegment& stored, int trackIndex) {
-    if (stored.source) {
+    if (stored.source && stored.source->number == stored.sequence &&
+        stored.source->trackIndex == trackIndex) {
         return stored.source;
     }
     auto segment = std::make_shared<Segment>();

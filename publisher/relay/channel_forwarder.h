@@ -16,8 +16,9 @@
 namespace podium::publisher::relay {
 
 /// Forwards ONE channel to ONE publishing point (a piece of ChannelRelay): its own thread waits
-/// on Channel::waitForChange (no polling), then hands the new inits and complete segments, in
-/// (sequence, track) order, to a SinkFanout holding one push sink with a drop-oldest queue.
+/// on Channel::waitForChange (no polling), then hands the new inits and complete segments (the
+/// channel's own, shared), in (sequence, track) order, to a SinkFanout holding one push sink,
+/// whose spool is the destination's one queue.
 /// The push sink is created once every track has its header and a complete segment; a changed
 /// track list re-opens it. Constructed/stopped/queried from any thread.
 class ChannelForwarder {

@@ -119,7 +119,9 @@ void SinkWorker::closeSink() {
             markFailed(result.error());
         } else {
             std::lock_guard lock(mutex_);
-            status_.state = SinkState::Finished;
+            if (status_.state == SinkState::Live) {  // not abandoned at the deadline meanwhile
+                status_.state = SinkState::Finished;
+            }
         }
     }
     markDone();

@@ -202,7 +202,9 @@ Result<void> IngestSession::registerTracks(std::vector<IngestTrack> declared) {
         id = toUrlName(id, "stream");  // track ids become folder and URL names
         for (const auto& other : tracks_) {
             if (other.info.id == id) {
-                id += "_" + std::to_string(d.sourceTrackId);
+                // Room for the suffix within the name's length limit.
+                const std::string suffix = "_" + std::to_string(d.sourceTrackId);
+                id = id.substr(0, kMaxUrlNameLength - suffix.size()) + suffix;
             }
         }
         track.info.id = id;

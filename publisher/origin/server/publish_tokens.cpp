@@ -11,7 +11,6 @@ namespace {
 
 bool isChannelName(std::string_view name) {
     return isUrlName(name);
-    return true;
 }
 
 bool isBlank(char c) {

@@ -59,8 +59,9 @@ void TstCmafIngestPush::requestsFollowInterfaceOne() {
     receiver.start(QStringLiteral("python3"),
                    {"-c", recorderScript(), dir.path(), QString::number(port), "200"});
     QVERIFY(waitForPort(port));
-    CmafIngestPush sink(target(QStringLiteral("cmaf=http://127.0.0.1:%1/ingest1").arg(port)),
-                        PushOptions{});
+    const auto owned = makeCmafIngestPush(
+        target(QStringLiteral("cmaf=http://127.0.0.1:%1/ingest1").arg(port)), PushOptions{});
+    PushSink& sink = *owned;
     QVERIFY(sink.open(stream_.tracks));
     play(sink, stream_, false);
     auto closed = sink.close();
@@ -114,10 +115,11 @@ void TstCmafIngestPush::pushIntoOriginWithToken() {
     config.publishToken = "s3cret";
     auto server = origin::OriginServer::start(config, store);
     QVERIFY(server);
-    CmafIngestPush sink(
+    const auto owned = makeCmafIngestPush(
         target(QStringLiteral("cmaf=http://127.0.0.1:%1/live/cm.isml").arg((*server)->port()),
                "s3cret"),
         PushOptions{});
+    PushSink& sink = *owned;
     QVERIFY(sink.open(stream_.tracks));
     play(sink, stream_, false);
     auto closed = sink.close();
@@ -141,8 +143,9 @@ void TstCmafIngestPush::notFoundStopsWithAClearError() {
     receiver.start(QStringLiteral("python3"),
                    {"-c", recorderScript(), dir.path(), QString::number(port), "404"});
     QVERIFY(waitForPort(port));
-    CmafIngestPush sink(target(QStringLiteral("cmaf=http://127.0.0.1:%1/nope").arg(port)),
-                        PushOptions{});
+    const auto owned = makeCmafIngestPush(
+        target(QStringLiteral("cmaf=http://127.0.0.1:%1/nope").arg(port)), PushOptions{});
+    PushSink& sink = *owned;
     QVERIFY(sink.open(stream_.tracks));
     play(sink, stream_, false);
     auto closed = sink.close();
