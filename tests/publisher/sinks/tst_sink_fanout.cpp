@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "publisher/sinks/sink_fanout.h"
 
@@ -11,6 +12,22 @@ using namespace podium;
 using namespace podium::publisher;
 
 namespace {
+
+/// Sinks whose close() each wait for the others' close() to have started.
+struct Rendezvous {
+    std::mutex mutex;
+    std::condition_variable changed;
+    int arrived = 0;
+    int expected = 0;
+
+    bool arriveAndWait() {
+        std::unique_lock lock(mutex);
+        ++arrived;
+        changed.notify_all();
+        return changed.wait_for(lock, std::chrono::seconds(20),
+                                [&] { return arrived >= expected; });
+    }
+};
 
 /// What a FakeSink saw, and the switches the test flips. Shared by the test and the sink.
 struct Probe {
@@ -23,6 +40,9 @@ struct Probe {
     int64_t failOnSegment = -1;   // deliver() of this segment number returns an error
     int64_t throwOnSegment = -1;  // deliver() of this segment number throws
     bool failOpen = false;
+    std::thread::id deliverThread;  // the thread of the last deliver()
+    /// close() waits until this many closes have started (shared between probes), or 20 s.
+    std::shared_ptr<struct Rendezvous> closeTogether;
 
     void waitUntilBlocked() {
         std::unique_lock lock(mutex);
@@ -60,6 +80,7 @@ public:
         probe_->changed.notify_all();
         probe_->changed.wait(lock, [&] { return probe_->gateOpen; });
         probe_->insideDeliver = false;
+        probe_->deliverThread = std::this_thread::get_id();
         if (const auto* s = std::get_if<SegmentPtr>(&item)) {
             if ((*s)->number == probe_->failOnSegment) {
                 return makeError(ErrorCode::Io, "disk full");
@@ -72,6 +93,9 @@ public:
         return ok();
     }
     Result<void> close() override {
+        if (probe_->closeTogether && !probe_->closeTogether->arriveAndWait()) {
+            return makeError(ErrorCode::Unavailable, "the other sinks never closed");
+        }
         std::lock_guard lock(probe_->mutex);
         ++probe_->closeCalls;
         return ok();
@@ -150,6 +174,9 @@ private slots:
     void finishJoinsAndClosesEverySink();
     void sinkMissingTheDeadlineIsAbandoned();
     void lateSinkReceivesTheInits();
+    void sinkThatQueuesItselfIsCalledOnTheProducersThread();
+    void sinksThatQueueThemselvesCloseTogether();
+    void sinkThatQueuesItselfFailsAlone();
 };
 
 void TstSinkFanout::slowSinkDropsWholeSegmentsButNeverInits() {
@@ -313,6 +340,79 @@ void TstSinkFanout::lateSinkReceivesTheInits() {
     fanout.finish(std::chrono::seconds(30));
     QCOMPARE(countInits(late->items()), 2);
     QCOMPARE(segmentNumbers(late->items()), std::vector<int64_t>{0});
+}
+
+void TstSinkFanout::sinkThatQueuesItselfIsCalledOnTheProducersThread() {
+    // A push keeps its own spool: the fan-out adds no queue and no thread in front of it.
+    auto probe = std::make_shared<Probe>();
+    SinkFanout fanout({});
+    QVERIFY(
+        fanout.addSink(std::make_unique<FakeSink>("push", probe), SinkQueuePolicy::sinkQueues()));
+    fanout.onInitSegment(makeInit(0));
+    fanout.onSegment(makeSegment(0, 0));
+    // Delivered before the calls returned, here: nothing waits anywhere in between.
+    QCOMPARE(probe->items().size(), size_t(2));
+    QVERIFY(probe->deliverThread == std::this_thread::get_id());
+    const SinkStatus live = fanout.stats().front();
+    QCOMPARE(live.itemsQueued, uint64_t(0));
+    QCOMPARE(live.itemsDelivered, uint64_t(2));
+    fanout.onEndOfStream();
+    const auto final = fanout.finish(std::chrono::seconds(30));
+    QCOMPARE(final.front().state, SinkState::Finished);
+    QCOMPARE(probe->closeCalls, 1);
+    fanout.onSegment(makeSegment(0, 1));  // after finish: not delivered
+    QCOMPARE(segmentNumbers(probe->items()), std::vector<int64_t>{0});
+}
+
+void TstSinkFanout::sinksThatQueueThemselvesCloseTogether() {
+    // Each close() waits (bounded) for its spool to drain: they run at once, so one slow
+    // destination does not eat the others' share of the shutdown deadline. Here each close()
+    // returns only once every close() has started: closed one after the other, they would fail.
+    auto together = std::make_shared<Rendezvous>();
+    together->expected = 3;
+    SinkFanout fanout({});
+    std::vector<std::shared_ptr<Probe>> probes;
+    for (int i = 0; i < 3; ++i) {
+        probes.push_back(std::make_shared<Probe>());
+        probes.back()->closeTogether = together;
+        QVERIFY(
+            fanout.addSink(std::make_unique<FakeSink>("push" + std::to_string(i), probes.back()),
+                           SinkQueuePolicy::sinkQueues()));
+    }
+    fanout.onInitSegment(makeInit(0));
+    fanout.onEndOfStream();
+    for (const auto& s : fanout.finish(std::chrono::seconds(60))) {
+        QCOMPARE(s.state, SinkState::Finished);
+    }
+    for (const auto& p : probes) {
+        QCOMPARE(p->closeCalls, 1);
+    }
+}
+
+void TstSinkFanout::sinkThatQueuesItselfFailsAlone() {
+    auto failing = std::make_shared<Probe>();
+    failing->failOnSegment = 1;
+    auto healthy = std::make_shared<Probe>();
+    SinkFanout fanout({});
+    QVERIFY(fanout.addSink(std::make_unique<FakeSink>("failing", failing),
+                           SinkQueuePolicy::sinkQueues()));
+    QVERIFY(fanout.addSink(std::make_unique<FakeSink>("healthy", healthy),
+                           SinkQueuePolicy::sinkQueues()));
+    fanout.onInitSegment(makeInit(0));
+    for (int64_t n = 0; n < 4; ++n) {
+        fanout.onSegment(makeSegment(0, n));
+    }
+    const SinkStatus failed = statusOf(fanout.stats(), "failing");
+    QCOMPARE(failed.state, SinkState::Failed);
+    QVERIFY(failed.lastError);
+    QCOMPARE(failed.lastError->code(), ErrorCode::Io);
+    QCOMPARE(segmentNumbers(failing->items()), std::vector<int64_t>{0});  // nothing after it
+    QCOMPARE(segmentNumbers(healthy->items()), (std::vector<int64_t>{0, 1, 2, 3}));
+    fanout.onEndOfStream();
+    const auto final = fanout.finish(std::chrono::seconds(30));
+    QCOMPARE(statusOf(final, "failing").state, SinkState::Failed);
+    QCOMPARE(statusOf(final, "healthy").state, SinkState::Finished);
+    QCOMPARE(failing->closeCalls, 0);  // a failed sink is not closed
 }
 
 QTEST_GUILESS_MAIN(TstSinkFanout)
