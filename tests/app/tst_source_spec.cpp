@@ -5,6 +5,8 @@
 #include <map>
 
 #include "app/session/source_spec.h"
+#include "core/clock.h"
+#include "encoder/preset.h"
 
 using namespace podium;
 using namespace podium::app;
@@ -17,6 +19,8 @@ private slots:
     void screenPath_data();
     void screenPath();
     void tokenFileFollowsXdgStateHome();
+    void openErrorsSayWhatFailed_data();
+    void openErrorsSayWhatFailed();
 };
 
 void TstSourceSpec::parse_data() {
@@ -95,6 +99,38 @@ void TstSourceSpec::tokenFileFollowsXdgStateHome() {
     qputenv("HOME", "/home/speaker");
     QCOMPARE(defaultPortalTokenFile(),
              std::string("/home/speaker/.local/state/podium/portal-token"));
+}
+
+void TstSourceSpec::openErrorsSayWhatFailed_data() {
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("pip");
+    QTest::addColumn<int>("subject");
+    QTest::newRow("a camera that is not there") << "camera:/dev/video97"
+                                                << "" << int(Subject::Camera);
+    QTest::newRow("a file that is not there") << "file:/nonexistent/talk.mp4"
+                                              << "" << int(Subject::File);
+    // The test pattern is fine; the picture-in-picture camera is what failed.
+    QTest::newRow("a webcam over the test pattern")
+        << "testpattern"
+        << "camera:/dev/video97" << int(Subject::Camera);
+}
+
+void TstSourceSpec::openErrorsSayWhatFailed() {
+    QFETCH(QString, source);
+    QFETCH(QString, pip);
+    QFETCH(int, subject);
+    // What the studio's sentence is chosen by (problem_text): the subject, not the message.
+    auto spec = SourceSpec::parse(source.toStdString());
+    QVERIFY2(spec, spec ? "" : spec.error().toString().c_str());
+    auto preset = encoder::findPreset("User group 720p");
+    QVERIFY(preset);
+    SourceOptions options;
+    options.audio = *AudioSpec::parse("none");
+    options.pipSpec = pip.toStdString();
+    SteadyClock clock;
+    auto opened = openSource(*spec, *preset, options, clock);
+    QVERIFY(!opened);
+    QCOMPARE(int(opened.error().subject()), subject);
 }
 
 QTEST_GUILESS_MAIN(TstSourceSpec)
