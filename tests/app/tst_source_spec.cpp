@@ -103,32 +103,34 @@ void TstSourceSpec::tokenFileFollowsXdgStateHome() {
 
 void TstSourceSpec::openErrorsSayWhatFailed_data() {
     QTest::addColumn<QString>("source");
-    QTest::addColumn<QString>("pip");
+    QTest::addColumn<QString>("audio");
     QTest::addColumn<int>("subject");
-    QTest::newRow("a camera that is not there") << "camera:/dev/video97"
-                                                << "" << int(Subject::Camera);
+    // (A camera that is not there does not fail: it shows a slate until it comes back.)
     QTest::newRow("a file that is not there") << "file:/nonexistent/talk.mp4"
-                                              << "" << int(Subject::File);
-    // The test pattern is fine; the picture-in-picture camera is what failed.
-    QTest::newRow("a webcam over the test pattern")
+                                              << "none" << int(Subject::File);
+    QTest::newRow("an X11 display that is not there") << "screen:97"
+                                                      << "none" << int(Subject::Screen);
+    // The test pattern is fine; the sound server is what failed.
+    QTest::newRow("a microphone whose sound server is not there")
         << "testpattern"
-        << "camera:/dev/video97" << int(Subject::Camera);
+        << "pulse" << int(Subject::Microphone);
 }
 
 void TstSourceSpec::openErrorsSayWhatFailed() {
     QFETCH(QString, source);
-    QFETCH(QString, pip);
+    QFETCH(QString, audio);
     QFETCH(int, subject);
     // What the studio's sentence is chosen by (problem_text): the subject, not the message.
+    qputenv("PULSE_SERVER", "unix:/nonexistent/pulse/native");
     auto spec = SourceSpec::parse(source.toStdString());
     QVERIFY2(spec, spec ? "" : spec.error().toString().c_str());
     auto preset = encoder::findPreset("User group 720p");
     QVERIFY(preset);
     SourceOptions options;
-    options.audio = *AudioSpec::parse("none");
-    options.pipSpec = pip.toStdString();
+    options.audio = *AudioSpec::parse(audio.toStdString());
     SteadyClock clock;
     auto opened = openSource(*spec, *preset, options, clock);
+    qunsetenv("PULSE_SERVER");
     QVERIFY(!opened);
     QCOMPARE(int(opened.error().subject()), subject);
 }
