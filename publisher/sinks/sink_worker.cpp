@@ -73,14 +73,19 @@ void SinkWorker::deliverHere(const SinkItem& item) {
             return;
         }
     }
+    (void)deliverOne(item);
+}
+
+bool SinkWorker::deliverOne(const SinkItem& item) {
     auto delivered = call("deliver()", [&] { return sink_->deliver(item); });
     if (!delivered) {
         markFailed(delivered.error());
-        return;
+        return false;
     }
     std::lock_guard lock(mutex_);
     status_.itemsDelivered += 1;
     status_.bytesDelivered += sinkItemBytes(item);
+    return true;
 }
 
 void SinkWorker::closeQueue() {
@@ -233,15 +238,8 @@ void SinkWorker::run(const std::stop_token& stop) {
             continue;
         }
         const SinkItem& item = envelope->item;
-        auto delivered = call("deliver()", [&] { return sink_->deliver(item); });
-        if (!delivered) {
-            markFailed(delivered.error());
+        if (!deliverOne(item)) {
             break;
-        }
-        {
-            std::lock_guard lock(mutex_);
-            status_.itemsDelivered += 1;
-            status_.bytesDelivered += sinkItemBytes(item);
         }
         if (std::holds_alternative<EndOfStream>(item)) {
             break;

@@ -56,6 +56,7 @@ private:
 
     void run(const std::stop_token& stop);
     void deliverHere(const SinkItem& item);  ///< SinkQueues: on the caller's thread
+    bool deliverOne(const SinkItem& item);   ///< deliver() + counters; false: the sink failed
     void closeSink();                        ///< close() unless failed, then done
     bool admit(const Envelope& envelope);    ///< accounting + whole-segment filter
     void poison(const SegmentKey& key);      ///< under mutex_
