@@ -10,6 +10,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "capture/latency_strip.h"
 #include "core/log.h"
 
 namespace podium::capture {
@@ -143,6 +144,8 @@ VideoFramePtr TestPatternSource::renderFrame(int64_t sequence) const {
     drawBackground(*frame, sequence);
     drawMotion(*frame, sequence);
     drawText(*frame, sequence);
+    // The latency probe: the wall clock this picture stands for, as the text shows it.
+    drawLatencyStrip(*frame, wallEpochMs_ + frame->pts.rescaled(1000).value);
     return frame;
 }
 

@@ -22,7 +22,8 @@ struct TestPatternConfig {
 };
 
 /// A synthetic live source for demos, tests and benches: colour bars with moving noise, a box
-/// sweeping across, a rotating line, a burned-in frame counter, wall-clock time and title.
+/// sweeping across, a rotating line, a burned-in frame counter, wall-clock time and title, and
+/// the latency probe strip (capture/latency_strip.h) with the same wall clock, top right.
 /// A/V sync marker: during [k s, k s + 100 ms) of the timeline the picture flashes white and the
 /// audio beeps at 1 kHz; otherwise the audio is a quiet 440 Hz tone (about -26 dBFS).
 /// Audio comes in 10 ms frames. One thread produces video and audio interleaved in timeline
