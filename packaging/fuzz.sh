@@ -10,7 +10,7 @@ seconds="${1:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PODIUM_FUZZ_BUILD_DIR:-$root/build/fuzz}"
 jobs="${PODIUM_JOBS:-$(nproc)}"
-read -r -a targets <<< "${PODIUM_FUZZ_TARGETS:-box_reader fragment_reader ingest_session lsm_parser playlist_parser request_router}"
+read -r -a targets <<< "${PODIUM_FUZZ_TARGETS:-box_reader fragment_reader ingest_session lsm_parser playlist_parser qoe_beacon request_router}"
 
 for tool in clang-16 clang++-16; do
   if ! command -v "$tool" >/dev/null 2>&1; then
