@@ -83,7 +83,11 @@ std::string timeOfDay(int64_t wallMs) {
 }  // namespace
 
 TestPatternSource::TestPatternSource(TestPatternConfig config, const Clock& clock, Pacing pacing)
-    : config_(std::move(config)), pacing_(pacing), wallEpochMs_(wallClockMillis()), thread_(clock) {
+    : config_(std::move(config)),
+      pacing_(pacing),
+      clock_(clock),
+      wallEpochMs_(wallClockMillis() - clock.now().rescaled(1000).value),
+      thread_(clock) {
     const int w = config_.width;
     const int h = config_.height;
     background_ = VideoFrame::makeI420(w, h);
@@ -222,6 +226,7 @@ AudioFramePtr TestPatternSource::renderAudio(int64_t firstSample, int count) con
 }
 
 Result<void> TestPatternSource::start(SourceCallbacks callbacks) {
+    wallEpochMs_ = wallClockMillis() - clock_.now().rescaled(1000).value;
     ThreadFailure onFailure = callbacks.onError;  // a throw in the loop ends the source
     return thread_.start(
         describe(), [this, cb = std::move(callbacks)](std::stop_token stop) { run(stop, cb); },

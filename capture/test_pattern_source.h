@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -60,7 +61,11 @@ private:
 
     TestPatternConfig config_;
     Pacing pacing_;
-    int64_t wallEpochMs_;         ///< wall clock at timeline 0, for the burned-in time of day
+    const Clock& clock_;
+    /// Wall clock (Unix ms) of the clock's zero: the burned-in time of day and the latency
+    /// strip. Taken again at start(), after the session has moved the clock's zero to its own
+    /// epoch (the PROGRAM-DATE-TIME anchor), so both say the same time.
+    std::atomic<int64_t> wallEpochMs_;
     VideoFrame background_;       ///< bars + luma ramp; luma lowered by the noise amplitude
     std::vector<uint8_t> noise_;  ///< height rows of noiseStride_; a shifting window is added
     int noiseStride_ = 0;
