@@ -24,7 +24,7 @@ manifest::WindowConfig windowConfig(const ChannelConfig& c) {
 }  // namespace
 
 Channel::Channel(ChannelConfig config)
-    : config_(std::move(config)), window_(windowConfig(config_)) {
+    : config_(std::move(config)), window_(windowConfig(config_)), qoe_(config_.qoe) {
     lastMediaMs_ = wallClockMillis();
     std::lock_guard lock(mutex_);
     publish();

@@ -13,6 +13,7 @@
 #include "core/media_time.h"
 #include "publisher/manifest/segment_window.h"
 #include "publisher/origin/origin_limits.h"
+#include "publisher/origin/qoe/qoe_table.h"
 #include "publisher/segment.h"
 
 namespace podium::publisher::origin {
@@ -32,6 +33,7 @@ struct ChannelConfig {
     int maxSegmentsPerTrack = OriginLimits{}.maxSegmentsPerTrack;
     /// Ended and removed by ChannelStore::expireIdle when no media came for a while (ingest).
     bool expiresWhenIdle = false;
+    QoeLimits qoe;  ///< the table of its viewers' beacons
 };
 
 /// One live channel in the origin: a manifest::SegmentWindow behind a lock, the snapshot it
@@ -67,6 +69,10 @@ public:
     uint64_t waitForChange(uint64_t seenVersion, std::function<void()> onChange);
     void cancelWaiter(uint64_t id);
 
+    /// What its viewers report (POST /qoe/<ch>): thread-safe on its own, outside the lock.
+    [[nodiscard]] QoeTable& qoe() { return qoe_; }
+    [[nodiscard]] const QoeTable& qoe() const { return qoe_; }
+
 private:
     struct Waiter {
         uint64_t id;
@@ -83,6 +89,7 @@ private:
     std::vector<Waiter> waiters_;
     uint64_t nextWaiterId_ = 1;
     std::atomic<int64_t> lastMediaMs_{0};
+    QoeTable qoe_;
 };
 
 }  // namespace podium::publisher::origin

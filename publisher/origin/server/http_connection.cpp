@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/log.h"
+#include "publisher/origin/qoe/qoe_beacon.h"
 #include "publisher/origin/server/access_control.h"
 
 namespace podium::publisher::origin {
@@ -107,6 +108,7 @@ void HttpConnection::onHeader(beast::error_code ec) {
     request_.authorization = headerText(req, http::field::authorization);
     request_.userAgent = headerText(req, http::field::user_agent);
     request_.clientIp = clientIp_;
+    request_.body.clear();
     keepAlive_ = req.keep_alive();
     target_ = parseTarget(request_.target);
     shared_->stats.countRequest(routeKind(target_.route));
@@ -114,11 +116,51 @@ void HttpConnection::onHeader(beast::error_code ec) {
     if (request_.method == HttpMethod::Post) {
         if (auto* ingest = std::get_if<IngestRoute>(&target_.route))
             return startIngest(*ingest);
+        if (std::holds_alternative<QoeRoute>(target_.route))
+            return readSmallBody();
     }
     // We answer without reading a request body: only keep the connection if there is none.
     if (req.chunked() || (req.has_content_length() && !parser_->is_done()))
         keepAlive_ = false;
     waitDeadline_.reset();
+    answer(false);
+}
+
+void HttpConnection::readSmallBody() {
+    const auto length = parser_->content_length();
+    if (parser_->chunked() || !length) {
+        keepAlive_ = false;
+        HttpReply reply = textReply(411, "a beacon needs a Content-Length\n");
+        reply.closeConnection = true;
+        return send(std::move(reply));
+    }
+    if (*length > kMaxQoeBeaconBytes) {
+        keepAlive_ = false;  // its body stays unread
+        HttpReply reply = textReply(
+            413, "a beacon is at most " + std::to_string(kMaxQoeBeaconBytes) + " bytes\n");
+        reply.closeConnection = true;
+        return send(std::move(reply));
+    }
+    if (*length == 0 || parser_->is_done())
+        return answer(false);
+    smallBody_.assign(static_cast<std::size_t>(*length), '\0');
+    auto& body = parser_->get().body();
+    body.data = smallBody_.data();
+    body.size = smallBody_.size();
+    stream_.expires_after(std::chrono::seconds(shared_->config.limits.idleTimeoutSeconds));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onSmallBody(ec); });
+}
+
+void HttpConnection::onSmallBody(beast::error_code ec) {
+    if (ec == http::error::need_buffer)
+        ec = {};
+    if (ec)
+        return shutdown();
+    request_.body.assign(smallBody_.data(), smallBody_.size() - parser_->get().body().size);
+    if (!parser_->is_done())
+        keepAlive_ = false;
     answer(false);
 }
 

@@ -64,6 +64,11 @@ private:
     void lingeringClose();  ///< after a final answer: drain, then close
     void lingerRead(std::size_t drained);
 
+    // A small POST body read whole (a QoE beacon), then answered like a GET.
+    void readSmallBody();
+    void onSmallBody(boost::beast::error_code ec);
+    std::string smallBody_;
+
     // Ingest (POST .../Streams(id)).
     void startIngest(const IngestRoute& route);
     void refuseIngest(HttpReply reply);

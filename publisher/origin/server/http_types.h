@@ -27,6 +27,7 @@ struct HttpRequest {
     std::string authorization;  ///< Authorization header, raw
     std::string userAgent;
     std::string clientIp;  ///< peer address, text
+    std::string body;      ///< a small POST body read whole (a QoE beacon); empty otherwise
 };
 
 /// A complete response. The body is either `text` or the shared immutable `bytes` (a stored

@@ -43,6 +43,7 @@ private:
     HttpReply asset(const AssetRoute& r) const;
     HttpReply time() const;
     HttpReply metrics(const RouteQuery& q, const HttpRequest& request) const;
+    HttpReply qoe(const QoeRoute& r, const RouteQuery& q, const HttpRequest& request) const;
 
     ChannelStore& store_;
     const OriginConfig& config_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 namespace podium::publisher::origin {
@@ -20,6 +21,53 @@ std::string label(const std::string& value) {
         out.push_back(c);
     }
     return out;
+}
+
+/// The viewers' own reports per channel (POST /qoe/<ch>, issue #12).
+void writeQoe(std::ostream& out, const ChannelStore& store) {
+    std::ostringstream viewers;
+    std::ostringstream latency;
+    std::ostringstream g2g;
+    std::ostringstream stalls;
+    std::ostringstream mix;
+    const auto now = QoeTable::Clock::now();
+    for (const std::string& name : store.channelNames()) {
+        auto channel = store.find(name);
+        if (!channel)
+            continue;
+        const QoeSummary s = channel->qoe().summary(now);
+        const std::string ch = "channel=\"" + label(name) + "\"";
+        viewers << "podium_qoe_viewers{" << ch << "} " << s.viewers << '\n';
+        const auto quantiles = [&](std::ostream& o, const char* metric, std::optional<double> p50,
+                                   std::optional<double> p95) {
+            if (p50)
+                o << metric << '{' << ch << ",quantile=\"0.5\"} " << *p50 << '\n';
+            if (p95)
+                o << metric << '{' << ch << ",quantile=\"0.95\"} " << *p95 << '\n';
+        };
+        quantiles(latency, "podium_qoe_latency_seconds", s.behindLiveP50, s.behindLiveP95);
+        quantiles(g2g, "podium_qoe_glass_to_glass_seconds", s.glassToGlassP50, s.glassToGlassP95);
+        stalls << "podium_qoe_stall_ratio{" << ch << "} " << s.stallRatio << '\n';
+        for (const auto& [rendition, count] : s.viewersByRendition) {
+            mix << "podium_qoe_viewers_by_rendition{" << ch << ",rendition=\"" << label(rendition)
+                << "\"} " << count << '\n';
+        }
+    }
+    out << "# HELP podium_qoe_viewers Viewers whose page reported in the last 15 s.\n"
+        << "# TYPE podium_qoe_viewers gauge\n"
+        << viewers.str()
+        << "# HELP podium_qoe_latency_seconds Delay behind live the viewers report.\n"
+        << "# TYPE podium_qoe_latency_seconds gauge\n"
+        << latency.str()
+        << "# HELP podium_qoe_glass_to_glass_seconds Capture to display, read from the "
+           "latency probe strip.\n"
+        << "# TYPE podium_qoe_glass_to_glass_seconds gauge\n"
+        << g2g.str()
+        << "# HELP podium_qoe_stall_ratio Time stalled over time stalled and playing.\n"
+        << "# TYPE podium_qoe_stall_ratio gauge\n"
+        << stalls.str() << "# HELP podium_qoe_viewers_by_rendition Viewers per rendition playing.\n"
+        << "# TYPE podium_qoe_viewers_by_rendition gauge\n"
+        << mix.str();
 }
 
 /// Wall-clock age (s) of the newest complete segment's end, or -1 without one.
@@ -119,6 +167,7 @@ std::string OriginStats::renderPrometheus(const ChannelStore& store, int64_t now
             }
         }
     }
+    writeQoe(out, store);
     out << "# HELP podium_origin_ingest_bytes_total Media bytes received per track.\n"
         << "# TYPE podium_origin_ingest_bytes_total counter\n"
         << bytesIn.str()

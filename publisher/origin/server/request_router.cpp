@@ -198,6 +198,8 @@ Route pathRoute(const std::vector<std::string>& p) {
     if (p.size() == 2) {
         if (p[0] == "api" && p[1] == "channels")
             return ApiChannelsRoute{};
+        if (p[0] == "qoe" && isId(p[1]))
+            return QoeRoute{p[1]};
         if (p[0] == "watch" && isId(p[1]))
             return WatchRoute{p[1]};
         if (p[0] == "assets" && isName(p[1]))
@@ -271,6 +273,7 @@ const char* routeKind(const Route& route) {
         const char* operator()(const SmoothManifestRoute&) const { return "smooth_manifest"; }
         const char* operator()(const SmoothFragmentRoute&) const { return "smooth_fragment"; }
         const char* operator()(const IngestRoute&) const { return "ingest"; }
+        const char* operator()(const QoeRoute&) const { return "qoe"; }
     };
     return std::visit(Visitor{}, route);
 }

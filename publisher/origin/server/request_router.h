@@ -64,12 +64,15 @@ struct IngestRoute {  ///< POST /live/<ch>.isml[/Events(<e>)]/Streams(<id>)
     std::string event;  ///< empty without /Events(..)/
     std::string streamId;
 };
+struct QoeRoute {  ///< POST /qoe/<ch>: a viewer's beacon (qoe/qoe_beacon.h)
+    std::string channel;
+};
 struct NotFoundRoute {};  ///< anything else, including every unsafe path
 
 using Route = std::variant<NotFoundRoute, LandingRoute, ApiChannelsRoute, TimeRoute, HealthRoute,
                            MetricsRoute, WatchRoute, AssetRoute, MultivariantRoute,
                            MediaPlaylistRoute, InitRoute, SegmentRoute, PartRoute, DashMpdRoute,
-                           SmoothManifestRoute, SmoothFragmentRoute, IngestRoute>;
+                           SmoothManifestRoute, SmoothFragmentRoute, IngestRoute, QoeRoute>;
 
 /// The query parameters the origin understands, percent-decoded, raw text (the LL-HLS
 /// directives are validated by the manifest code, which knows the rules).

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "publisher/origin/qoe/qoe_beacon.h"
 #include "publisher/origin/server/access_control.h"
 #include "publisher/origin/server/origin_responder.h"
 #include "publisher/origin/web/web_assets.h"
@@ -103,6 +104,8 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
         reply.headers.emplace_back("Access-Control-Max-Age", "86400");
         return reply;
     }
+    if (auto* r = std::get_if<QoeRoute>(&route))
+        return qoe(*r, target.query, request);
     if (request.method != HttpMethod::Get && request.method != HttpMethod::Head) {
         HttpReply reply = textReply(405, "method not allowed\n");
         reply.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
@@ -133,6 +136,42 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
         return reply;
     }
     return textReply(404, "not found\n");
+}
+
+HttpReply OriginResponder::qoe(const QoeRoute& r, const RouteQuery& q,
+                               const HttpRequest& request) const {
+    if (request.method != HttpMethod::Post) {
+        HttpReply reply = textReply(405, "a beacon takes POST\n");
+        reply.headers.emplace_back("Allow", "POST, OPTIONS");
+        return reply;
+    }
+    // Only viewers report: with a passcode, those who have it (the /watch page's cookie).
+    if (!viewerAllowed(config_.viewPasscode, q.code, request.cookie))
+        return textReply(403, "viewer passcode required\n");
+    const auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no channel " + r.channel + "\n");
+    auto beacon = parseQoeBeacon(request.body);
+    if (!beacon) {
+        const int status = beacon.error().code() == ErrorCode::LimitExceeded ? 413 : 400;
+        return textReply(status, beacon.error().toString() + "\n");
+    }
+    switch (channel->qoe().add(*beacon, QoeTable::Clock::now())) {
+        case QoeTable::Outcome::Counted:
+        case QoeTable::Outcome::Left:
+            return textReply(204, "");
+        case QoeTable::Outcome::TooSoon: {
+            HttpReply reply = textReply(429, "one beacon per second per viewer\n");
+            reply.headers.emplace_back("Retry-After", "1");
+            return reply;
+        }
+        case QoeTable::Outcome::Full: {
+            HttpReply reply = textReply(429, "too many viewers reporting on this channel\n");
+            reply.headers.emplace_back("Retry-After", "15");
+            return reply;
+        }
+    }
+    return textReply(500, "unexpected beacon outcome\n");
 }
 
 HttpReply OriginResponder::landing(const RouteQuery& q, const HttpRequest& request) const {

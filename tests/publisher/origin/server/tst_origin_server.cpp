@@ -38,6 +38,7 @@ private slots:
     void keepAliveHundredRequests();
     void threeHundredParkedReloads();
     void siteEndpoints();
+    void viewersBeaconTheirExperience();
     void busyPortIsAClearError();
     void blockingReloadTimesOut();
     void dashAndSmooth();
@@ -319,6 +320,61 @@ void TstOriginServer::threeHundredParkedReloads() {
         QCOMPARE(r.status, 200);
         QVERIFY(r.body.find("part_2_1.m4s") != std::string::npos);
     }
+}
+
+namespace {
+
+std::string beaconRequest(const std::string& channel, const std::string& body) {
+    return "POST /qoe/" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n" +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+}  // namespace
+
+void TstOriginServer::viewersBeaconTheirExperience() {
+    startServer();
+    TestClient client(server_->port());
+    // Two viewers report on one keep-alive connection (as sendBeacon does).
+    QVERIFY(client.sendRaw(beaconRequest(
+        "ug", R"({"viewer":"a1","behind":1.2,"g2g":0.9,"rendition":"720p","watchSeconds":30})")));
+    QCOMPARE(client.receive().status, 204);
+    QVERIFY(client.sendRaw(beaconRequest(
+        "ug",
+        R"({"viewer":"b2","behind":2.0,"rendition":"360p","stallSeconds":3,"watchSeconds":27})")));
+    QCOMPARE(client.receive().status, 204);
+    const std::string metrics = client.get("/metrics").body;
+    for (const char* line :
+         {"podium_qoe_viewers{channel=\"ug\"} 2",
+          "podium_qoe_latency_seconds{channel=\"ug\",quantile=\"0.5\"} 1.2",
+          "podium_qoe_latency_seconds{channel=\"ug\",quantile=\"0.95\"} 2",
+          "podium_qoe_glass_to_glass_seconds{channel=\"ug\",quantile=\"0.5\"} 0.9",
+          "podium_qoe_stall_ratio{channel=\"ug\"} 0.05",
+          "podium_qoe_viewers_by_rendition{channel=\"ug\",rendition=\"360p\"} 1"}) {
+        QVERIFY2(metrics.find(line) != std::string::npos, line);
+    }
+    // The same viewer again at once: refused, and its first report stands.
+    QVERIFY(client.sendRaw(beaconRequest("ug", R"({"viewer":"a1","behind":9})")));
+    const HttpResult tooSoon = client.receive();
+    QCOMPARE(tooSoon.status, 429);
+    QCOMPARE(tooSoon.header("retry-after"), std::string("1"));
+    // A malformed beacon is a 400 naming the field, and the channel keeps serving.
+    QVERIFY(client.sendRaw(beaconRequest("ug", R"({"viewer":"c3","behind":"soon"})")));
+    const HttpResult bad = client.receive();
+    QCOMPARE(bad.status, 400);
+    QVERIFY2(bad.body.find("behind") != std::string::npos, bad.body.c_str());
+    QCOMPARE(client.get("/live/ug/index.m3u8").status, 200);
+    // No such channel; a GET; a body over the limit (refused unread, connection closed).
+    QVERIFY(client.sendRaw(beaconRequest("nobody", R"({"viewer":"d4"})")));
+    QCOMPARE(client.receive().status, 404);
+    QCOMPARE(client.get("/qoe/ug").status, 405);
+    QVERIFY(client.sendRaw(beaconRequest("ug", std::string(3000, ' '))));
+    QCOMPARE(client.receive().status, 413);
+    QVERIFY(client.closedByPeer());
+    TestClient again(server_->port());
+    QVERIFY(again.sendRaw(beaconRequest("ug", R"({"viewer":"a1","leaving":true})")));
+    QCOMPARE(again.receive().status, 204);
+    QVERIFY(again.get("/metrics").body.find("podium_qoe_viewers{channel=\"ug\"} 1") !=
+            std::string::npos);
 }
 
 void TstOriginServer::siteEndpoints() {

@@ -47,6 +47,7 @@ QString describe(const Route& route) {
         QString operator()(const IngestRoute& r) const {
             return "ingest " + q(r.channel) + " [" + q(r.event) + "] " + q(r.streamId);
         }
+        QString operator()(const QoeRoute& r) const { return "qoe " + q(r.channel); }
         static QString q(const std::string& s) { return QString::fromStdString(s); }
     };
     return std::visit(Visitor{}, route);
@@ -81,6 +82,10 @@ void TstRequestRouter::routes_data() {
                              << "metrics";
     QTest::newRow("watch page") << "/watch/talk-1"
                                 << "watch talk-1";
+    QTest::newRow("a viewer's beacon") << "/qoe/talk-1"
+                                       << "qoe talk-1";
+    QTest::newRow("a beacon for an unsafe channel") << "/qoe/..%2Fx"
+                                                    << "notfound";
     QTest::newRow("asset") << "/assets/hls.min.js"
                            << "asset hls.min.js";
     QTest::newRow("multivariant") << "/live/ug/index.m3u8"
