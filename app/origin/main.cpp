@@ -141,6 +141,7 @@ int main(int argc, char** argv) {
     defaults.partTarget = MediaTime{0, kVideoTimescale};  // ingested fragments have no parts
     defaults.maxBytes = limits->maxDvrBytesPerChannel;
     defaults.maxSegmentsPerTrack = limits->maxSegmentsPerTrack;
+    defaults.qoe.maxViewers = std::size_t(limits->maxQoeViewers);
     defaults.expiresWhenIdle = true;  // ingested channels end and go when their encoder stops
     publisher::origin::ChannelStore store(defaults);
     publisher::origin::OriginConfig config;

@@ -152,6 +152,7 @@ Result<void> Session::addOrigin() {
     channel.dvrWindow = MediaTime::fromSeconds(o.dvrSeconds, kVideoTimescale);
     channel.maxBytes = o.limits.maxDvrBytesPerChannel;
     channel.maxSegmentsPerTrack = o.limits.maxSegmentsPerTrack;
+    channel.qoe.maxViewers = std::size_t(o.limits.maxQoeViewers);
     store_ = std::make_unique<publisher::origin::ChannelStore>(channel);
     publisher::origin::OriginConfig server;
     server.bindAddress = o.bindAddress;

@@ -33,7 +33,7 @@ struct ChannelConfig {
     int maxSegmentsPerTrack = OriginLimits{}.maxSegmentsPerTrack;
     /// Ended and removed by ChannelStore::expireIdle when no media came for a while (ingest).
     bool expiresWhenIdle = false;
-    QoeLimits qoe;  ///< the table of its viewers' beacons
+    QoeLimits qoe{std::size_t(OriginLimits{}.maxQoeViewers)};  ///< its viewers' beacons
 };
 
 /// One live channel in the origin: a manifest::SegmentWindow behind a lock, the snapshot it

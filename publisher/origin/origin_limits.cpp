@@ -8,7 +8,7 @@ namespace podium::publisher::origin {
 
 using L = OriginLimits;
 
-const std::array<OriginLimitRow, 18> kOriginLimitRows = {{
+const std::array<OriginLimitRow, 19> kOriginLimitRows = {{
     {"max-connections", LimitUnit::Count, "open connections of every kind", "503 and closed",
      &L::maxConnections},
     {"max-connections-per-client", LimitUnit::Count,
@@ -43,6 +43,9 @@ const std::array<OriginLimitRow, 18> kOriginLimitRows = {{
      "ended, then removed", &L::channelIdleSeconds},
     {"max-viewer-entries", LimitUnit::Count, "viewers (IP + User-Agent) counted for /metrics",
      "oldest forgotten", &L::maxViewerEntries},
+    {"max-qoe-viewers", LimitUnit::Count,
+     "viewers' beacons (POST /qoe/<ch>) held per channel, one per second per viewer",
+     "429 for a new viewer", &L::maxQoeViewers},
     {"max-blocking-reloads", LimitUnit::Count,
      "LL-HLS blocking reloads and streamed segments waiting at once", "503",
      &L::maxBlockingReloads},

@@ -45,6 +45,7 @@ struct OriginLimits {
     // Viewers.
     int maxViewerEntries = 10000;   ///< viewer table (IP + user agent) entries; oldest go
     int maxBlockingReloads = 4096;  ///< LL-HLS reloads / streamed segments parked; beyond: 503
+    int maxQoeViewers = 10000;      ///< viewers' beacons held per channel; a new one beyond: 429
 
     // Pull client (--pull-from).
     uint64_t maxPullBodyBytes = 64ull << 20;  ///< one playlist or segment GET; larger: error
@@ -72,7 +73,7 @@ struct OriginLimitRow {
 };
 
 /// The table, in the order --help and the README list it.
-extern const std::array<OriginLimitRow, 18> kOriginLimitRows;
+extern const std::array<OriginLimitRow, 19> kOriginLimitRows;
 
 /// The value of `row`'s field in `limits`.
 [[nodiscard]] uint64_t limitValue(const OriginLimits& limits, const OriginLimitRow& row);
