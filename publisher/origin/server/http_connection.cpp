@@ -128,18 +128,11 @@ void HttpConnection::onHeader(beast::error_code ec) {
 
 void HttpConnection::readSmallBody() {
     const auto length = parser_->content_length();
-    if (parser_->chunked() || !length) {
-        keepAlive_ = false;
-        HttpReply reply = textReply(411, "a beacon needs a Content-Length\n");
-        reply.closeConnection = true;
-        return send(std::move(reply));
-    }
+    if (parser_->chunked() || !length)
+        return refuseUnread(textReply(411, "a beacon needs a Content-Length\n"));
     if (*length > kMaxQoeBeaconBytes) {
-        keepAlive_ = false;  // its body stays unread
-        HttpReply reply = textReply(
-            413, "a beacon is at most " + std::to_string(kMaxQoeBeaconBytes) + " bytes\n");
-        reply.closeConnection = true;
-        return send(std::move(reply));
+        return refuseUnread(textReply(
+            413, "a beacon is at most " + std::to_string(kMaxQoeBeaconBytes) + " bytes\n"));
     }
     if (*length == 0 || parser_->is_done())
         return answer(false);

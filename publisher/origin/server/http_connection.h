@@ -69,9 +69,11 @@ private:
     void onSmallBody(boost::beast::error_code ec);
     std::string smallBody_;
 
+    /// Answers a POST without reading its body: the connection cannot be reused.
+    void refuseUnread(HttpReply reply);
+
     // Ingest (POST .../Streams(id)).
     void startIngest(const IngestRoute& route);
-    void refuseIngest(HttpReply reply);
     void startIngestWindow();
     void readIngestBody();
     void onIngestBody(boost::beast::error_code ec);

@@ -19,7 +19,7 @@ const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 const char kLog[] = "origin";
 }  // namespace
 
-void HttpConnection::refuseIngest(HttpReply reply) {
+void HttpConnection::refuseUnread(HttpReply reply) {
     // Whatever happens before the body is read, this connection cannot be reused.
     keepAlive_ = false;
     reply.closeConnection = true;
@@ -30,7 +30,7 @@ void HttpConnection::startIngest(const IngestRoute& route) {
     const auto& req = parser_->get();
     const OriginLimits& limits = shared_->config.limits;
     if (!shared_->config.acceptIngest)
-        return refuseIngest(textReply(403, "ingest is disabled\n"));
+        return refuseUnread(textReply(403, "ingest is disabled\n"));
     switch (checkPublisher(shared_->config.publishTokens, shared_->config.publishToken,
                            route.channel, request_.authorization)) {
         case PublishAuth::Allowed:
@@ -38,10 +38,10 @@ void HttpConnection::startIngest(const IngestRoute& route) {
         case PublishAuth::Missing: {
             HttpReply reply = textReply(401, "publish token required\n");
             reply.headers.emplace_back("WWW-Authenticate", "Basic realm=\"podium\"");
-            return refuseIngest(std::move(reply));
+            return refuseUnread(std::move(reply));
         }
         case PublishAuth::Wrong:
-            return refuseIngest(textReply(403, "wrong publish token\n"));
+            return refuseUnread(textReply(403, "wrong publish token\n"));
     }
     ingestSlot_ = CountedSlot::tryTake(shared_->ingestConnections, limits.maxIngestConnections);
     if (!ingestSlot_) {
@@ -52,7 +52,7 @@ void HttpConnection::startIngest(const IngestRoute& route) {
                                         " ingest connections open (--max-ingest-connections)");
         HttpReply reply = textReply(503, "too many ingest connections, try again\n");
         reply.headers.emplace_back("Retry-After", "5");
-        return refuseIngest(std::move(reply));
+        return refuseUnread(std::move(reply));
     }
     // Channels whose encoder stopped long ago no longer count against --max-channels.
     for (const auto& gone :
@@ -66,7 +66,7 @@ void HttpConnection::startIngest(const IngestRoute& route) {
         full.hit(LogLevel::Warning, "ingest " + where() + " refused: the origin holds " +
                                         std::to_string(limits.maxChannels) +
                                         " channels (--max-channels)");
-        return refuseIngest(textReply(503, "too many channels on this origin\n"));
+        return refuseUnread(textReply(503, "too many channels on this origin\n"));
     }
     ingest_ = std::make_unique<IngestSession>(shared_->store, route.channel, route.streamId,
                                               &shared_->ingestRegistry, limits);
@@ -164,7 +164,7 @@ void HttpConnection::failIngest(const Status& status) {
     ingest_.reset();
     ingestSlot_.reset();
     HttpReply reply = textReply(httpStatusFor(status.code()), status.toString() + "\n");
-    refuseIngest(std::move(reply));
+    refuseUnread(std::move(reply));
 }
 
 std::string HttpConnection::where() const {
