@@ -4,6 +4,8 @@
 #include <csignal>
 #include <cstdio>
 
+#include "app/session/audience_text.h"
+
 namespace podium::cli {
 
 namespace {
@@ -78,6 +80,9 @@ std::string formatStatusLine(const app::SessionStats& now, const app::SessionSta
         }
         if (sink.state != app::DestinationState::Live && !sink.lastError.empty()) {
             line += ": " + sink.lastError;
+        }
+        if (sink.audience) {
+            line += " · " + app::audienceLine(*sink.audience);
         }
     }
     return line;

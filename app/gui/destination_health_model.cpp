@@ -5,15 +5,18 @@
 #include <QLocale>
 
 #include "app/gui/problem_text.h"
+#include "app/session/audience_text.h"
 
 namespace podium::gui {
 
 void DestinationHealthModel::update(const std::vector<app::DestinationStatus>& destinations) {
     std::vector<Row> next;
     for (const auto& d : destinations) {
-        next.push_back({QString::fromStdString(d.name), describeDestinationState(d.state),
-                        d.state == app::DestinationState::Failed, describeDestinationProblem(d),
-                        d.bytesQueued, d.lastHttpStatus, d.retries});
+        next.push_back(
+            {QString::fromStdString(d.name), describeDestinationState(d.state),
+             d.state == app::DestinationState::Failed, describeDestinationProblem(d), d.bytesQueued,
+             d.lastHttpStatus, d.retries,
+             d.audience ? QString::fromStdString(app::audienceDetails(*d.audience)) : QString()});
     }
     if (next.size() != rows_.size()) {
         beginResetModel();
@@ -57,6 +60,8 @@ QVariant DestinationHealthModel::data(const QModelIndex& index, int role) const 
             return r.name;
         case State:
             return r.state;
+        case Audience:
+            return r.audience.isEmpty() ? QVariant(QString("-")) : QVariant(r.audience);
         case Queued:
             return QLocale().formattedDataSize(qint64(r.bytesQueued));
         case LastHttpStatus:
@@ -81,6 +86,8 @@ QVariant DestinationHealthModel::headerData(int section, Qt::Orientation orienta
             return tr("Destination");
         case State:
             return tr("State");
+        case Audience:
+            return tr("Audience");
         case Queued:
             return tr("Queued");
         case LastHttpStatus:

@@ -7,12 +7,22 @@
 
 namespace podium::gui {
 
-/// Per-destination health while live (archive, local origin, publishing points): its state and
-/// its problem in words. Fed by update() with Session::stats() snapshots. GUI thread only.
+/// Per-destination health while live (archive, local origin, publishing points): its state, its
+/// problem in words, and its audience as the viewers report it (the local origin's, or another
+/// podium-origin's). Fed by update() with Session::stats() snapshots. GUI thread only.
 class DestinationHealthModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Destination = 0, State, Queued, LastHttpStatus, Retries, Problem, ColumnCount };
+    enum Column {
+        Destination = 0,
+        State,
+        Audience,
+        Queued,
+        LastHttpStatus,
+        Retries,
+        Problem,
+        ColumnCount
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
     void update(const std::vector<app::DestinationStatus>& destinations);
@@ -33,6 +43,7 @@ private:
         uint64_t bytesQueued = 0;
         long lastHttpStatus = 0;
         uint64_t retries = 0;
+        QString audience;  ///< empty when the destination does not say
     };
     std::vector<Row> rows_;
 };

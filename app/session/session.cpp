@@ -11,7 +11,9 @@
 #include "publisher/mp4/packager.h"
 #include "publisher/origin/origin_sink.h"
 #include "publisher/origin/server/origin_server.h"
+#include "publisher/push/curl_handle.h"
 #include "publisher/push/push_factory.h"
+#include "publisher/relay/remote_audience.h"
 
 namespace podium::app {
 
@@ -204,6 +206,16 @@ Result<void> Session::addPushTargets() {
         }
         pushSinks_.push_back(sink->get());
         destinationInfo_.push_back({(*sink)->name(), DestinationKind::Push, target.url});
+        if (target.protocol == publisher::push::PushTarget::Protocol::Smooth ||
+            target.protocol == publisher::push::PushTarget::Protocol::Cmaf) {
+            // Another podium-origin tells its publisher who watches (issue #12).
+            if (auto url = publisher::relay::RemoteAudience::audienceUrlFor(target.url)) {
+                remoteAudiences_.emplace_back(
+                    (*sink)->name(),
+                    publisher::relay::RemoteAudience::start(
+                        publisher::push::RequestSettings::from(target, options), *url));
+            }
+        }
         // A slow or dead destination loses whole segments on its own queue, nobody else does:
         // the push's spool, filled on the packager's thread (one queue, one thread per
         // destination). A spool on disk writes files, so the fan-out's queue and thread stand
@@ -460,6 +472,16 @@ SessionStats Session::stats() const {
             state.segmentsDropped += status.segmentsDropped;
             state.lastHttpStatus = status.lastHttpStatus;
             state.retries = status.retries;
+        }
+        if (state.kind == DestinationKind::Origin && store_) {
+            if (const auto channel = store_->find(state.where)) {
+                state.audience = channel->qoe().summary(publisher::origin::QoeTable::Clock::now());
+            }
+        }
+        for (const auto& [name, audience] : remoteAudiences_) {
+            if (name == sink.name) {
+                state.audience = audience->status().summary;
+            }
         }
         s.sinks.push_back(std::move(state));
     }

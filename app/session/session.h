@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "encoder/ladder_pipeline.h"
 #include "publisher/origin/origin_limits.h"
+#include "publisher/origin/qoe/qoe_table.h"
 #include "publisher/push/push_target.h"
 #include "publisher/sinks/sink_fanout.h"
 
@@ -26,6 +27,9 @@ class ChannelStore;
 namespace push {
 class PushSink;
 }  // namespace push
+namespace relay {
+class RemoteAudience;
+}  // namespace relay
 }  // namespace podium::publisher
 
 namespace podium::app {
@@ -88,6 +92,10 @@ struct DestinationStatus {
     uint64_t segmentsDropped = 0;        ///< whole segments lost on this destination only
     long lastHttpStatus = 0;             ///< push destinations; 0 = none yet
     uint64_t retries = 0;                ///< push destinations
+    /// Its viewers as they report them (issue #12): the local origin's own audience; for a
+    /// push to another podium-origin, that origin's, read with the push's credentials.
+    /// nullopt for the archive and for publishing points that do not say.
+    std::optional<publisher::origin::QoeSummary> audience;
 };
 
 /// How far an orderly stop has come (stop() runs on one thread, a UI polls this from another).
@@ -179,6 +187,9 @@ private:
         std::string where;
     };
     std::vector<DestinationInfo> destinationInfo_;
+    /// The audiences of push destinations that are podium-origins, by sink name.
+    std::vector<std::pair<std::string, std::unique_ptr<publisher::relay::RemoteAudience>>>
+        remoteAudiences_;
     int64_t wallClockAnchorMs_ = 0;
     std::unique_ptr<publisher::Packager> packager_;
     std::jthread packagerThread_;

@@ -168,6 +168,9 @@ Result<void> applySettings(CURL* curl, const RequestSettings& settings, const st
     set(CURLOPT_CONNECTTIMEOUT_MS, long(settings.connectTimeout.count()));
     set(CURLOPT_LOW_SPEED_LIMIT, settings.lowSpeedBytes);
     set(CURLOPT_LOW_SPEED_TIME, long(std::max<int64_t>(1, settings.stallTimeout.count() / 1000)));
+    if (settings.totalTimeout.count() > 0) {
+        set(CURLOPT_TIMEOUT_MS, long(settings.totalTimeout.count()));
+    }
     if (settings.sendBufferBytes > 0) {
         set(CURLOPT_SOCKOPTFUNCTION, setSocketOptions);
         set(CURLOPT_SOCKOPTDATA, const_cast<RequestSettings*>(&settings));

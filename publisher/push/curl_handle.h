@@ -62,7 +62,8 @@ struct RequestSettings {
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds stallTimeout{10000};  ///< below lowSpeedBytes/s for this long
     long lowSpeedBytes = 1;
-    int sendBufferBytes = 0;  ///< SO_SNDBUF; 0 = the system's
+    std::chrono::milliseconds totalTimeout{0};  ///< a whole request; 0 = none (pushes stream)
+    int sendBufferBytes = 0;                    ///< SO_SNDBUF; 0 = the system's
     std::string userAgent = "Podium/0.1";
 
     static RequestSettings from(const PushTarget& target, const PushOptions& options);

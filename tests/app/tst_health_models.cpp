@@ -3,6 +3,7 @@
 
 #include "app/gui/destination_health_model.h"
 #include "app/gui/rendition_health_model.h"
+#include "app/session/audience_text.h"
 
 using podium::gui::DestinationHealthModel;
 using podium::gui::RenditionHealthModel;
@@ -31,6 +32,7 @@ private slots:
     void ratesComeFromSuccessiveSnapshots();
     void clearForgetsTheLastBroadcast();
     void destinationsShowProblemsInWords();
+    void destinationsShowTheirAudience();
 };
 
 void TstHealthModels::ratesComeFromSuccessiveSnapshots() {
@@ -81,6 +83,33 @@ void TstHealthModels::destinationsShowProblemsInWords() {
              QString("the archive folder ran out of disk space."));
     model.update({});
     QCOMPARE(model.rowCount(), 0);
+}
+
+// The origin's row shows its viewers as they report them (issue #12); the archive's says nothing.
+void TstHealthModels::destinationsShowTheirAudience() {
+    DestinationHealthModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    using podium::app::DestinationKind;
+    using podium::app::DestinationStatus;
+    DestinationStatus origin{"origin live", DestinationKind::Origin, "live"};
+    DestinationStatus archive{"archive /x", DestinationKind::Archive, "/x"};
+    podium::publisher::origin::QoeSummary audience;
+    audience.viewers = 3;
+    audience.behindLiveP50 = 1.14;
+    audience.behindLiveP95 = 1.62;
+    audience.glassToGlassP50 = 1.31;
+    audience.stallRatio = 0.02;
+    audience.viewersByRendition = {{"720p", 2}, {"360p", 1}};
+    origin.audience = audience;
+    model.update({origin, archive});
+    QCOMPARE(model.index(0, DestinationHealthModel::Audience).data().toString(),
+             QString("3 viewers · behind live 1.1 s (p95 1.6 s) · glass to glass 1.3 s · "
+                     "2 % stalled · 720p 2, 360p 1"));
+    QCOMPARE(model.index(1, DestinationHealthModel::Audience).data().toString(), QString("-"));
+    QCOMPARE(podium::app::audienceLine(audience),
+             std::string("viewers 3 · 1.1 s behind · glass 1.3 s · 2 % stalled"));
+    QCOMPARE(podium::app::audienceLine(podium::publisher::origin::QoeSummary{}),
+             std::string("viewers 0"));
 }
 
 QTEST_GUILESS_MAIN(TstHealthModels)

@@ -17,6 +17,7 @@ port=$(free_port)
 start_origin "$cli" "$port" "$work"
 wait_for_channel "http://127.0.0.1:$port" 30 || exit 1
 
+export ORIGIN_LOG  # scripts that read podium-cli's status lines (qoe_check.mjs)
 node "$script" "$(viewer_url "http://127.0.0.1:$port")" "$levels"
 status=$?
 if ((status != 0)); then

@@ -48,6 +48,8 @@ void TstWebAssets::servedAssetIsEmbeddedVerbatim_data() {
     QTest::newRow("landing page") << "index.html" << html << "resources/player/src/index.html";
     QTest::newRow("watch page") << "player.html" << html << "resources/player/src/player.html";
     QTest::newRow("player script") << "player.js" << js << "resources/player/src/player.js";
+    QTest::newRow("viewer report")
+        << "viewer_report.js" << js << "resources/player/src/viewer_report.js";
     QTest::newRow("player style") << "player.css"
                                   << "text/css; charset=utf-8"
                                   << "resources/player/src/player.css";
@@ -82,6 +84,12 @@ void TstWebAssets::playerPageLoadsItsScriptsFromAssets_data() {
                                              << "src=\"/assets/hls.min.js\"";
     QTest::newRow("watch page loads its script") << "player.html"
                                                  << "src=\"/assets/player.js\"";
+    QTest::newRow("watch page loads the viewer report") << "player.html"
+                                                        << "src=\"/assets/viewer_report.js\"";
+    QTest::newRow("viewer report beacons on leave") << "viewer_report.js"
+                                                    << "navigator.sendBeacon(";
+    QTest::newRow("viewer report reads displayed frames") << "viewer_report.js"
+                                                          << "requestVideoFrameCallback";
     QTest::newRow("watch page loads its style") << "player.html"
                                                 << "href=\"/assets/player.css\"";
     QTest::newRow("video plays inline on phones") << "player.html"
@@ -137,7 +145,7 @@ void TstWebAssets::listingHoldsExactlyTheServedAssets() {
     }
     names.sort();
     QCOMPARE(names, QStringList({"dash.all.min.js", "hls.min.js", "index.html", "player.css",
-                                 "player.html", "player.js"}));
+                                 "player.html", "player.js", "viewer_report.js"}));
 }
 
 QTEST_GUILESS_MAIN(TstWebAssets)

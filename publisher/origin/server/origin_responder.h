@@ -39,6 +39,7 @@ private:
     // site_responses.cpp
     HttpReply landing(const RouteQuery& q, const HttpRequest& request) const;
     HttpReply apiChannels() const;
+    HttpReply apiQoe(const ApiQoeRoute& r, const RouteQuery& q, const HttpRequest& request) const;
     HttpReply watch(const WatchRoute& r, const RouteQuery& q, const HttpRequest& request) const;
     HttpReply asset(const AssetRoute& r) const;
     HttpReply time() const;

@@ -205,6 +205,8 @@ Route pathRoute(const std::vector<std::string>& p) {
         if (p[0] == "assets" && isName(p[1]))
             return AssetRoute{p[1]};
     }
+    if (p.size() == 4 && p[0] == "api" && p[1] == "channels" && isId(p[2]) && p[3] == "qoe")
+        return ApiQoeRoute{p[2]};
     if (p[0] == "live" && p.size() >= 3 && p.size() <= 4)
         return liveRoute(p);
     return {};
@@ -259,6 +261,7 @@ const char* routeKind(const Route& route) {
         const char* operator()(const NotFoundRoute&) const { return "not_found"; }
         const char* operator()(const LandingRoute&) const { return "page"; }
         const char* operator()(const ApiChannelsRoute&) const { return "api"; }
+        const char* operator()(const ApiQoeRoute&) const { return "api"; }
         const char* operator()(const TimeRoute&) const { return "time"; }
         const char* operator()(const HealthRoute&) const { return "health"; }
         const char* operator()(const MetricsRoute&) const { return "metrics"; }

@@ -16,10 +16,13 @@ namespace podium::publisher::origin {
 
 struct LandingRoute {};      ///< GET /
 struct ApiChannelsRoute {};  ///< GET /api/channels
-struct TimeRoute {};         ///< GET /time
-struct HealthRoute {};       ///< GET /healthz
-struct MetricsRoute {};      ///< GET /metrics
-struct WatchRoute {          ///< GET /watch/<ch>
+struct ApiQoeRoute {         ///< GET /api/channels/<ch>/qoe: the viewers' reports, summed up
+    std::string channel;
+};
+struct TimeRoute {};     ///< GET /time
+struct HealthRoute {};   ///< GET /healthz
+struct MetricsRoute {};  ///< GET /metrics
+struct WatchRoute {      ///< GET /watch/<ch>
     std::string channel;
 };
 struct AssetRoute {  ///< GET /assets/<name>
@@ -69,8 +72,8 @@ struct QoeRoute {  ///< POST /qoe/<ch>: a viewer's beacon (qoe/qoe_beacon.h)
 };
 struct NotFoundRoute {};  ///< anything else, including every unsafe path
 
-using Route = std::variant<NotFoundRoute, LandingRoute, ApiChannelsRoute, TimeRoute, HealthRoute,
-                           MetricsRoute, WatchRoute, AssetRoute, MultivariantRoute,
+using Route = std::variant<NotFoundRoute, LandingRoute, ApiChannelsRoute, ApiQoeRoute, TimeRoute,
+                           HealthRoute, MetricsRoute, WatchRoute, AssetRoute, MultivariantRoute,
                            MediaPlaylistRoute, InitRoute, SegmentRoute, PartRoute, DashMpdRoute,
                            SmoothManifestRoute, SmoothFragmentRoute, IngestRoute, QoeRoute>;
 

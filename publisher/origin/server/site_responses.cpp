@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "publisher/origin/qoe/qoe_beacon.h"
+#include "publisher/origin/qoe/qoe_summary_json.h"
 #include "publisher/origin/server/access_control.h"
 #include "publisher/origin/server/origin_responder.h"
+#include "publisher/origin/server/publish_tokens.h"
 #include "publisher/origin/web/web_assets.h"
 
 namespace podium::publisher::origin {
@@ -120,6 +122,8 @@ Outcome OriginResponder::respond(const HttpRequest& request, const ParsedTarget&
             return textReply(403, "viewer passcode required\n");
         return apiChannels();
     }
+    if (auto* r = std::get_if<ApiQoeRoute>(&route))
+        return apiQoe(*r, target.query, request);
     if (auto* r = std::get_if<WatchRoute>(&route))
         return watch(*r, target.query, request);
     if (auto* r = std::get_if<AssetRoute>(&route))
@@ -209,6 +213,26 @@ HttpReply OriginResponder::apiChannels() const {
                         {"hlsUrl", "/live/" + view->name + "/index.m3u8"}});
     }
     HttpReply reply = textReply(200, list.dump(), "application/json");
+    reply.cacheControl = "no-cache";
+    return reply;
+}
+
+HttpReply OriginResponder::apiQoe(const ApiQoeRoute& r, const RouteQuery& q,
+                                  const HttpRequest& request) const {
+    // Viewers with the passcode may read their channel's audience, and so may its publisher
+    // (a studio pushing here shows it as that destination's audience) with its push token.
+    const bool hasTokens = !config_.publishToken.empty() || !config_.publishTokens.empty();
+    const bool publisher = hasTokens && !request.authorization.empty() &&
+                           checkPublisher(config_.publishTokens, config_.publishToken, r.channel,
+                                          request.authorization) == PublishAuth::Allowed;
+    if (!publisher && !viewerAllowed(config_.viewPasscode, q.code, request.cookie))
+        return textReply(403, "viewer passcode or publish token required\n");
+    const auto channel = store_.find(r.channel);
+    if (!channel)
+        return textReply(404, "no channel " + r.channel + "\n");
+    HttpReply reply =
+        textReply(200, qoeSummaryJson(r.channel, channel->qoe().summary(QoeTable::Clock::now())),
+                  "application/json");
     reply.cacheControl = "no-cache";
     return reply;
 }

@@ -1,6 +1,7 @@
 // Podium watch page: plays /live/<channel>/index.m3u8 with hls.js in low-latency mode (native
 // HLS where MSE is missing, e.g. iPhone Safari), or /live/<channel>/index.mpd with dash.js when
-// the page URL has ?dash=1. State for tests and scripts: window.podiumPlayer.
+// the page URL has ?dash=1. State for tests and scripts: window.podiumPlayer. What the viewer
+// experiences (glass to glass, stalls) is measured and reported by viewer_report.js.
 (function () {
   'use strict';
 
@@ -17,6 +18,7 @@
     quality: document.getElementById('quality'),
     latency: document.getElementById('latency'),
     latencyValue: document.getElementById('latency-value'),
+    glass: document.getElementById('glass'),
     copy: document.getElementById('copy'),
     status: document.getElementById('status'),
     link: document.getElementById('link'),
@@ -66,6 +68,9 @@
     get autoLevel() { return true; },
     setLevel(/* index */) {},
     latency() { return NaN; },
+    rendition() { return ''; },   // the track id playing
+    bandwidth() { return NaN; },  // the player's estimate, bits/s
+    report: null,                 // viewer_report.js: probe, playback counts, beacons
     liveEdge() { return NaN; },
     isLive() { return true; },
   };
@@ -102,6 +107,8 @@
       return hls.latency;
     };
     state.liveEdge = () => hls.liveSyncPosition;
+    state.rendition = () => trackOfUrl(hls.levels[hls.currentLevel]);
+    state.bandwidth = () => hls.bandwidthEstimate;
     state.isLive = () => {
       const level = hls.levels[Math.max(hls.currentLevel, 0)];
       return !(level && level.details && !level.details.live);
@@ -128,6 +135,14 @@
     });
     hls.loadSource(url);
     hls.attachMedia(video);
+  }
+
+  // The origin's media playlists are /live/<channel>/<track>/index.m3u8: the track id.
+  function trackOfUrl(level) {
+    if (!level) return '';
+    const url = level.uri || (Array.isArray(level.url) ? level.url[0] : level.url) || '';
+    const match = /\/([A-Za-z0-9_-]+)\/index\.m3u8/.exec(url);
+    return match ? match[1] : '';
   }
 
   function startNative(url) {
@@ -204,6 +219,11 @@
       if (manual && level) player.setRepresentationForTypeById('video', level.id);
     };
     state.latency = () => player.getCurrentLiveLatency();
+    state.rendition = () => {
+      const level = state.levels()[state.currentLevel];
+      return level ? level.id : '';
+    };
+    state.bandwidth = () => player.getAverageThroughput('video') * 1000;  // kb/s
     state.liveEdge = () => player.duration();
     state.isLive = () => player.isDynamic();
 
@@ -268,6 +288,10 @@
     ui.latency.hidden = playing && !live;  // a finished recording has no live edge
     ui.latencyValue.textContent =
         live && isFinite(seconds) ? seconds.toFixed(1) + ' s behind live' : '–';
+    // Glass to glass, when the picture carries Podium's latency probe strip.
+    const glass = state.report ? state.report.probe.glassToGlass() : NaN;
+    ui.glass.hidden = !(live && isFinite(glass));
+    ui.glass.textContent = isFinite(glass) ? 'glass-to-glass ' + glass.toFixed(1) + ' s' : '';
   }
 
   async function copyLink() {
@@ -310,6 +334,14 @@
     setInterval(updateLatency, 500);
   }
 
+  function startReporting() {
+    if (!window.PodiumReport) return;
+    state.report = PodiumReport.start(video, state, {
+      beacon: withCode('/qoe/' + encodeURIComponent(channel)),
+      time: '/time',
+    });
+  }
+
   function start() {
     wireUi();
     if (!channel) {
@@ -331,7 +363,9 @@
       startNative(withCode(base + 'index.m3u8'));
     } else {
       setOverlay('This browser cannot play HLS.');
+      return;
     }
+    startReporting();
   }
 
   start();

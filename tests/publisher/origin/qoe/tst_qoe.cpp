@@ -5,6 +5,7 @@
 #include <string>
 
 #include "publisher/origin/qoe/qoe_beacon.h"
+#include "publisher/origin/qoe/qoe_summary_json.h"
 #include "publisher/origin/qoe/qoe_table.h"
 
 using namespace podium;
@@ -37,6 +38,9 @@ private slots:
     void tooFrequentBeaconsAreRefused();
     void aFullTableRefusesNewViewersOnly();
     void stallRatioAndRenditionMix();
+    void summaryJsonRoundTrip();
+    void refusesBadSummaries_data();
+    void refusesBadSummaries();
 };
 
 void TstQoe::readsAFullBeacon() {
@@ -186,6 +190,65 @@ void TstQoe::stallRatioAndRenditionMix() {
     QCOMPARE(s.viewersByRendition.at("720p"), std::size_t(2));
     QCOMPARE(s.viewersByRendition.at("360p"), std::size_t(1));
     QCOMPARE(QoeTable().summary(t0).stallRatio, 0.0);  // nobody: no ratio to speak of
+}
+
+// GET /api/channels/<ch>/qoe, written by one origin and read by the studio pushing to it.
+void TstQoe::summaryJsonRoundTrip() {
+    QoeSummary s;
+    s.viewers = 3;
+    s.behindLiveP50 = 1.1;
+    s.behindLiveP95 = 1.75;
+    s.glassToGlassP50 = 1.25;  // p95 nobody reported: null
+    s.stallRatio = 0.02;
+    s.viewersByRendition = {{"720p", 2}, {"", 1}};
+    const std::string json = qoeSummaryJson("ug", s);
+    QVERIFY2(json.find("\"p95\":null") != std::string::npos, json.c_str());
+    const auto back = parseQoeSummaryJson(json);
+    QVERIFY2(back.has_value(), back ? "" : back.error().toString().c_str());
+    QCOMPARE(back->viewers, s.viewers);
+    QCOMPARE(back->behindLiveP50, s.behindLiveP50);
+    QCOMPARE(back->behindLiveP95, s.behindLiveP95);
+    QCOMPARE(back->glassToGlassP50, s.glassToGlassP50);
+    QVERIFY(!back->glassToGlassP95.has_value());
+    QCOMPARE(back->stallRatio, s.stallRatio);
+    QCOMPARE(back->viewersByRendition, s.viewersByRendition);
+    const auto empty = parseQoeSummaryJson(qoeSummaryJson("ug", QoeSummary{}));
+    QVERIFY(empty.has_value());
+    QCOMPARE(empty->viewers, std::size_t(0));
+    QVERIFY(!empty->behindLiveP50.has_value());
+}
+
+void TstQoe::refusesBadSummaries_data() {
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("not json") << "<html>"
+                              << "JSON object";
+    QTest::newRow("array") << "[1]"
+                           << "JSON object";
+    QTest::newRow("no viewers") << "{}"
+                                << "viewers";
+    QTest::newRow("negative viewers") << R"({"viewers":-1})"
+                                      << "viewers";
+    QTest::newRow("p50 text") << R"({"viewers":1,"behindLive":{"p50":"1"}})"
+                              << "behindLive.p50";
+    QTest::newRow("p95 a day") << R"({"viewers":1,"glassToGlass":{"p95":86400}})"
+                               << "glassToGlass.p95";
+    QTest::newRow("stall ratio 2") << R"({"viewers":1,"stallRatio":2})"
+                                   << "stallRatio";
+    QTest::newRow("rendition path") << R"({"viewers":1,"renditions":{"../x":1}})"
+                                    << "renditions";
+    QTest::newRow("rendition over viewers") << R"({"viewers":1,"renditions":{"720p":5}})"
+                                            << "renditions.720p";
+    QTest::newRow("too long") << QString(int(kMaxQoeSummaryBytes) + 1, ' ') << "bytes";
+}
+
+void TstQoe::refusesBadSummaries() {
+    QFETCH(QString, body);
+    QFETCH(QString, named);
+    const auto s = parseQoeSummaryJson(body.toStdString());
+    QVERIFY(!s.has_value());
+    const std::string message = s.error().toString();
+    QVERIFY2(message.find(named.toStdString()) != std::string::npos, message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TstQoe)

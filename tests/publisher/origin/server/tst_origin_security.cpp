@@ -26,6 +26,7 @@ private slots:
     void perChannelPublishTokens();
     void passcodeGuardsEveryChannelListing();
     void metricsToken();
+    void audienceNeedsPasscodeOrPublishToken();
     void secretsNeverReachTheLog();
 
 private:
@@ -40,6 +41,10 @@ namespace {
 
 std::string bearer(const std::string& token) {
     return "Bearer " + token;
+}
+
+std::string basic(const std::string& user, const std::string& password) {
+    return "Basic " + QByteArray::fromStdString(user + ":" + password).toBase64().toStdString();
 }
 
 /// Captures what the process writes to stderr (the log) while alive.
@@ -165,6 +170,37 @@ void TstOriginSecurity::metricsToken() {
     const HttpResult ok = client.get("/metrics", {{"Authorization", bearer("scrape-me")}});
     QCOMPARE(ok.status, 200);
     QVERIFY(ok.body.find("podium_origin_requests_total") != std::string::npos);
+}
+
+// GET /api/channels/<ch>/qoe: viewers with the passcode, or the channel's publisher with its
+// push token (a studio reading its destination's audience). Another channel's token, a wrong
+// one, or a header when the origin has no token at all opens nothing.
+void TstOriginSecurity::audienceNeedsPasscodeOrPublishToken() {
+    OriginConfig config;
+    config.viewPasscode = "let me in";
+    auto tokens = PublishTokens::parse("cam1 tok-a\n", "tokens.txt");
+    QVERIFY(tokens);
+    config.publishTokens = *tokens;
+    config.publishToken = "flag-token";
+    startServer(config);
+    TestClient client(server_->port());
+    const std::string url = "/api/channels/ug/qoe";
+    QCOMPARE(client.get(url).status, 403);
+    QCOMPARE(client.get(url + "?code=wrong").status, 403);
+    QCOMPARE(client.get(url, {{"Authorization", bearer("tok-a")}}).status, 403);  // cam1's
+    QCOMPARE(client.get(url, {{"Authorization", bearer("nope")}}).status, 403);
+    const HttpResult viewer = client.get(url + "?code=let+me+in");
+    QCOMPARE(viewer.status, 200);
+    QVERIFY2(viewer.body.find("\"viewers\":0") != std::string::npos, viewer.body.c_str());
+    QCOMPARE(client.get(url, {{"Authorization", bearer("flag-token")}}).status, 200);
+    QCOMPARE(client.get(url, {{"Authorization", basic("studio", "flag-token")}}).status, 200);
+
+    server_.reset();
+    OriginConfig open;
+    open.viewPasscode = "let me in";  // no publish token: a header proves nothing
+    startServer(open);
+    TestClient other(server_->port());
+    QCOMPARE(other.get(url, {{"Authorization", bearer("anything")}}).status, 403);
 }
 
 // Tokens and passcodes never appear in the log, whatever goes wrong: wrong tokens, a failed

@@ -352,6 +352,17 @@ void TstOriginServer::viewersBeaconTheirExperience() {
           "podium_qoe_viewers_by_rendition{channel=\"ug\",rendition=\"360p\"} 1"}) {
         QVERIFY2(metrics.find(line) != std::string::npos, line);
     }
+    // The same figures as JSON, for the studio and for scripts.
+    const HttpResult api = client.get("/api/channels/ug/qoe");
+    QCOMPARE(api.status, 200);
+    QCOMPARE(api.header("content-type"), std::string("application/json"));
+    for (const char* field :
+         {"\"channel\":\"ug\"", "\"viewers\":2", "\"behindLive\":{\"p50\":1.2,\"p95\":2.0}",
+          "\"glassToGlass\":{\"p50\":0.9,\"p95\":0.9}", "\"renditions\":{\"360p\":1,\"720p\":1}",
+          "\"stallRatio\":0.05"}) {
+        QVERIFY2(api.body.find(field) != std::string::npos, (api.body + " lacks " + field).c_str());
+    }
+    QCOMPARE(client.get("/api/channels/nobody/qoe").status, 404);
     // The same viewer again at once: refused, and its first report stands.
     QVERIFY(client.sendRaw(beaconRequest("ug", R"({"viewer":"a1","behind":9})")));
     const HttpResult tooSoon = client.receive();

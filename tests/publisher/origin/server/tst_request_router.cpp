@@ -14,6 +14,7 @@ QString describe(const Route& route) {
         QString operator()(const NotFoundRoute&) const { return "notfound"; }
         QString operator()(const LandingRoute&) const { return "landing"; }
         QString operator()(const ApiChannelsRoute&) const { return "api"; }
+        QString operator()(const ApiQoeRoute& r) const { return "api qoe " + q(r.channel); }
         QString operator()(const TimeRoute&) const { return "time"; }
         QString operator()(const HealthRoute&) const { return "health"; }
         QString operator()(const MetricsRoute&) const { return "metrics"; }
@@ -74,6 +75,12 @@ void TstRequestRouter::routes_data() {
                              << "landing";
     QTest::newRow("channel list") << "/api/channels"
                                   << "api";
+    QTest::newRow("channel audience") << "/api/channels/ug/qoe"
+                                      << "api qoe ug";
+    QTest::newRow("audience of a bad channel") << "/api/channels/..%2Fx/qoe"
+                                               << "notfound";
+    QTest::newRow("audience, other leaf") << "/api/channels/ug/other"
+                                          << "notfound";
     QTest::newRow("time") << "/time"
                           << "time";
     QTest::newRow("health") << "/healthz"
