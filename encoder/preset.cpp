@@ -76,14 +76,16 @@ public:
         return static_cast<int>(v);
     }
 
-    Result<double> number(const std::string& key, double min, double max) {
+    Result<double> number(const std::string& key, double min, double max,
+                          std::optional<double> fallback = std::nullopt,
+                          const std::string& unit = "seconds") {
         const json* value = find(key);
         if (!value) {
-            return makeError(missing(key));
+            return fallback ? Result<double>(*fallback) : makeError(missing(key));
         }
         const double v = value->is_number() ? value->get<double>() : NAN;
         if (!(v >= min && v <= max)) {
-            return makeError(fieldError(prefix_ + key, "must be a number of seconds in " +
+            return makeError(fieldError(prefix_ + key, "must be a number of " + unit + " in " +
                                                            shown(min) + ".." + shown(max) +
                                                            " (got " + shown(*value) + ")"));
         }
@@ -270,8 +272,24 @@ Result<void> readTiming(ObjectReader& reader, Preset& p) {
     if (!part) {
         return makeError(part.error());
     }
+    // LL-HLS PART-HOLD-BACK: at least 2 part targets (RFC 8216bis 4.4.3.8), 3 recommended.
+    auto holdBack = reader.number("partHoldBackParts", 2, 10, 3.0, "part targets");
+    if (!holdBack) {
+        return makeError(holdBack.error());
+    }
+    auto dashTarget = reader.number("dashLatencyTargetSeconds", 0, 60, 0.0);
+    if (!dashTarget) {
+        return makeError(dashTarget.error());
+    }
+    if (*dashTarget != 0 && *dashTarget < 2 * *part) {
+        return makeError(fieldError("dashLatencyTargetSeconds",
+                                    "must be 0 (derived) or at least two parts (" +
+                                        shown(2 * *part) + " s; got " + shown(*dashTarget) + ")"));
+    }
     p.segmentSeconds = *segment;
     p.partSeconds = *part;
+    p.partHoldBackParts = *holdBack;
+    p.dashLatencyTargetSeconds = *dashTarget;
     const auto segmentFrames = wholeFrames(p.segmentSeconds, p.fpsNum, p.fpsDen);
     if (!segmentFrames) {
         return makeError(fieldError("segmentSeconds", "must be a whole number of frames at " +

@@ -32,9 +32,16 @@ struct Preset {
     int fpsDen = 1;
     double segmentSeconds = 2.0;  ///< a whole number of frames
     double partSeconds = 0.5;     ///< LL-HLS part / CMAF chunk; divides the segment in frames
-    std::string x264Preset;       ///< one of x264_preset_names ("veryfast")
-    std::string x264Profile;      ///< "baseline", "main" or "high"
-    std::string x264Tune;         ///< one of x264_tune_names, or empty
+    /// LL-HLS PART-HOLD-BACK in part targets: how close to the live edge players may play. The
+    /// spec's minimum is 2, its recommendation (and the default) 3; less is less delay and
+    /// less margin for a late part.
+    double partHoldBackParts = 3.0;
+    /// The DASH ServiceDescription latency target in seconds (what dash.js steers to with its
+    /// stock settings); 0 = derived by the origin (segment + 2 parts).
+    double dashLatencyTargetSeconds = 0.0;
+    std::string x264Preset;   ///< one of x264_preset_names ("veryfast")
+    std::string x264Profile;  ///< "baseline", "main" or "high"
+    std::string x264Tune;     ///< one of x264_tune_names, or empty
     /// x264's rate-control lookahead in frames (optional, 0 = the x264 preset's own: 10 for
     /// veryfast). Every frame waits through it before it is encoded, so it is encoder latency:
     /// live presets keep it short.

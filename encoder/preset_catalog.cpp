@@ -169,6 +169,8 @@ std::string presetToJson(const Preset& p) {
     root["fpsDen"] = p.fpsDen;
     root["segmentSeconds"] = p.segmentSeconds;
     root["partSeconds"] = p.partSeconds;
+    root["partHoldBackParts"] = p.partHoldBackParts;
+    root["dashLatencyTargetSeconds"] = p.dashLatencyTargetSeconds;
     root["x264Preset"] = p.x264Preset;
     root["x264Profile"] = p.x264Profile;
     root["x264Tune"] = p.x264Tune;

@@ -155,6 +155,8 @@ Result<void> Session::addOrigin() {
     channel.maxBytes = o.limits.maxDvrBytesPerChannel;
     channel.maxSegmentsPerTrack = o.limits.maxSegmentsPerTrack;
     channel.qoe.maxViewers = std::size_t(o.limits.maxQoeViewers);
+    channel.partHoldBackParts = preset.partHoldBackParts;
+    channel.dashLatencyTargetMs = std::llround(preset.dashLatencyTargetSeconds * 1000.0);
     store_ = std::make_unique<publisher::origin::ChannelStore>(channel);
     publisher::origin::OriginConfig server;
     server.bindAddress = o.bindAddress;

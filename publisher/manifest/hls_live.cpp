@@ -10,7 +10,7 @@ namespace podium::publisher::manifest {
 
 namespace {
 
-constexpr double kHoldBackTargets = 3.0;  // HOLD-BACK / PART-HOLD-BACK in target durations
+constexpr double kHoldBackTargets = 3.0;  // HOLD-BACK in target durations
 
 bool trackHasParts(const TrackView& track) {
     return std::any_of(track.segments.begin(), track.segments.end(),
@@ -113,6 +113,7 @@ struct PlaylistContext {
     bool recording = false;
     int targetDuration = 1;
     double partTarget = 0.0;
+    double partHoldBackParts = 3.0;
 };
 
 std::string header(const PlaylistContext& c) {
@@ -126,7 +127,7 @@ std::string header(const PlaylistContext& c) {
         hls::AttributeList control;
         control.raw("CAN-BLOCK-RELOAD", "YES");
         if (c.withParts) {
-            control.raw("PART-HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.partTarget, 5));
+            control.raw("PART-HOLD-BACK", hls::decimalFloat(c.partHoldBackParts * c.partTarget, 5));
         }
         control.raw("HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.targetDuration, 5));
         out += "#EXT-X-SERVER-CONTROL:" + control.str() + "\n";
@@ -233,6 +234,7 @@ std::string renderLiveMediaPlaylist(const ChannelView& view, const TrackView& tr
     c.withParts = rendersParts(view, track, options);
     c.blockingReload = options.blockingReload;
     c.recording = options.recording;
+    c.partHoldBackParts = std::max(2.0, options.partHoldBackParts);
     c.targetDuration = liveTargetDurationSeconds(view, track);
     c.partTarget = c.withParts ? livePartTargetSeconds(view, track) : 0.0;
     std::string out = header(c) + segmentLines(c) + preloadHint(c) + renditionReports(c);

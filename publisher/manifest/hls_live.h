@@ -20,6 +20,9 @@ struct LlHlsOptions {
     /// A recording (the archive): EXT-X-PLAYLIST-TYPE EVENT while it grows, VOD once the
     /// channel ended (RFC 8216 4.3.3.5). Use with lowLatency and blockingReload false.
     bool recording = false;
+    /// PART-HOLD-BACK in part targets: 3 (the spec's recommendation) unless a preset asks for
+    /// less delay; never under 2, the spec's minimum.
+    double partHoldBackParts = 3.0;
 };
 
 /// Where a track's live edge is: the newest segment that has a part (or the newest complete
@@ -53,7 +56,8 @@ std::string renderLiveMultivariant(const ChannelView& view);
 
 /// A track's live media playlist (/live/<ch>/<track>/index.m3u8), relative URIs "init.mp4",
 /// "seg_<msn>.m4s", "part_<msn>_<i>.m4s", "../<other>/index.m3u8". LL-HLS (version 9) when
-/// rendersParts(): SERVER-CONTROL (CAN-BLOCK-RELOAD, PART-HOLD-BACK = 3 x PART-TARGET,
+/// rendersParts(): SERVER-CONTROL (CAN-BLOCK-RELOAD, PART-HOLD-BACK = partHoldBackParts x
+/// PART-TARGET,
 /// HOLD-BACK = 3 x TARGETDURATION), PART-INF, parts of the segments that start within the last
 /// 3 target durations (and of the in-progress segment), one PRELOAD-HINT for the next part
 /// unless ended, RENDITION-REPORT for every other track. Otherwise plain live HLS (version 7).

@@ -34,6 +34,10 @@ struct ChannelConfig {
     /// Ended and removed by ChannelStore::expireIdle when no media came for a while (ingest).
     bool expiresWhenIdle = false;
     QoeLimits qoe{std::size_t(OriginLimits{}.maxQoeViewers)};  ///< its viewers' beacons
+    /// How close to live its players are told to play (the preset's): LL-HLS PART-HOLD-BACK
+    /// in part targets, the DASH ServiceDescription latency target in ms (0 = derived).
+    double partHoldBackParts = 3.0;
+    int64_t dashLatencyTargetMs = 0;
 };
 
 /// One live channel in the origin: a manifest::SegmentWindow behind a lock, the snapshot it

@@ -1,8 +1,13 @@
 // node measure_latency.mjs WATCH_URL [SECONDS]
-// Opens Podium's watch page in headless Chromium (hls.js, lowLatencyMode) and samples the page's
-// latency readout -- window.podiumPlayer.latency(): wall clock minus the PROGRAM-DATE-TIME of the
-// frame on screen -- every 500 ms for SECONDS (default 30) once playback runs. Prints JSON with
-// the median, p10 and p90 in seconds. Benchmark helper, loopback only.
+// Opens Podium's watch page in headless Chromium (hls.js in lowLatencyMode, or stock dash.js when
+// the URL has ?dash=1) and samples, every 500 ms for SECONDS (default 30) once playback runs at
+// 1x (or after 20 s of catching up):
+// - behind live: window.podiumPlayer.latency(), wall clock minus the PROGRAM-DATE-TIME of the
+//   frame on screen (hls.js) or dash.js's own live latency;
+// - glass to glass: the newest reading of the latency probe strip in the displayed frame
+//   (viewer_report.js), when the picture carries one.
+// Prints JSON with the median, p10 and p90 of each in seconds, and the stalls seen. Benchmark
+// helper, loopback only.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,18 +44,36 @@ try {
     const v = document.getElementById('video');
     return v.currentTime > 0 && !v.paused && v.readyState >= 3;
   }, null, {timeout: 20000});
+  // Players start behind and catch up by playing faster: measure the steady state.
+  await page.waitForFunction(() => document.getElementById('video').playbackRate === 1, null,
+                             {timeout: 20000}).catch(() => {});
+  const read = () => page.evaluate(() => {
+    const player = window.podiumPlayer;
+    const report = player.report;
+    return {behind: player.latency(), glass: report ? report.probe.last : NaN,
+            stalls: report ? report.playback.stalls : 0,
+            stallSeconds: report ? report.playback.stallSecondsNow() : 0};
+  });
+  const first = await read();
   const samples = [];
+  const glass = [];
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
-    const latency = await page.evaluate(() => window.podiumPlayer.latency());
-    if (Number.isFinite(latency)) samples.push(latency);
+    const s = await read();
+    if (Number.isFinite(s.behind)) samples.push(s.behind);
+    if (Number.isFinite(s.glass)) glass.push(s.glass);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  const last = await read();
   samples.sort((a, b) => a - b);
-  const round = (x) => +x.toFixed(2);
+  glass.sort((a, b) => a - b);
+  const round = (x) => (x === undefined ? null : +x.toFixed(2));
   console.log(JSON.stringify({
     url, samples: samples.length, medianS: round(quantile(samples, 0.5)),
     p10S: round(quantile(samples, 0.1)), p90S: round(quantile(samples, 0.9)),
+    glassSamples: glass.length, glassMedianS: round(quantile(glass, 0.5)),
+    glassP10S: round(quantile(glass, 0.1)), glassP90S: round(quantile(glass, 0.9)),
+    stalls: last.stalls - first.stalls, stallSeconds: round(last.stallSeconds - first.stallSeconds),
   }));
   code = samples.length ? 0 : 1;
 } catch (error) {

@@ -30,6 +30,12 @@ const kSwitchRules = {
   hls: {maxFreezeMs: 1000, watchMs: 4000, minPlayedShare: 0.75},
   dash: {maxFreezeMs: 2500, watchMs: 6000, minPlayedShare: 0.5},
 };
+// PODIUM_MAX_FREEZE_MS tightens the bound (the Interactive preset: 500 ms, issue #12).
+if (process.env.PODIUM_MAX_FREEZE_MS) {
+  for (const rules of Object.values(kSwitchRules)) {
+    rules.maxFreezeMs = Number(process.env.PODIUM_MAX_FREEZE_MS);
+  }
+}
 const kDeadlineMs = 60000;      // the whole check, whatever happens
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -48,6 +48,7 @@ private slots:
     void builtinsAllParse();
     void builtinsMatchTheirFiles();
     void defaultIsUserGroup720p();
+    void interactiveIsTheDefaultTunedForLatency();
     void badPresetIsRefused_data();
     void badPresetIsRefused();
     void findByName_data();
@@ -76,8 +77,8 @@ void TstPreset::builtinsAllParse() {
         QVERIFY(p.renditions.front().width <= p.canvasWidth);
     }
     names.sort();
-    QCOMPARE(names, QStringList({"IIS Smooth Streaming", "Low bandwidth", "Talk + slides 1080p",
-                                 "User group 720p"}));
+    QCOMPARE(names, QStringList({"IIS Smooth Streaming", "Interactive 720p", "Low bandwidth",
+                                 "Talk + slides 1080p", "User group 720p"}));
 }
 
 void TstPreset::builtinsMatchTheirFiles() {
@@ -122,6 +123,23 @@ void TstPreset::defaultIsUserGroup720p() {
         QCOMPARE(r.bitrateKbps, expected[i][2]);
         QCOMPARE(r.maxBitrateKbps, expected[i][3]);
     }
+}
+
+// Issue #12: the default's renditions, no lookahead or B-frames (x264's zerolatency), 200 ms
+// parts in 1 s segments, PART-HOLD-BACK at the spec's minimum and a 1 s DASH target.
+void TstPreset::interactiveIsTheDefaultTunedForLatency() {
+    auto preset = findPreset("Interactive 720p");
+    QVERIFY2(preset, qPrintable(errorText(preset)));
+    auto fallback = findPreset(defaultPresetName());
+    QVERIFY(fallback);
+    QCOMPARE(preset->renditions, fallback->renditions);
+    QCOMPARE(preset->x264Tune, std::string("zerolatency"));
+    QCOMPARE(preset->partFrames(), 6);
+    QCOMPARE(preset->segmentFrames(), 30);
+    QCOMPARE(preset->partHoldBackParts, 2.0);
+    QCOMPARE(preset->dashLatencyTargetSeconds, 1.0);
+    QCOMPARE(fallback->partHoldBackParts, 3.0);  // not set: the spec's recommendation
+    QCOMPARE(fallback->dashLatencyTargetSeconds, 0.0);
 }
 
 void TstPreset::badPresetIsRefused_data() {
@@ -184,6 +202,12 @@ void TstPreset::badPresetIsRefused_data() {
     QTest::newRow("part longer than segment")
         << withChange([](json& j) { j["partSeconds"] = 3; })
         << "field \"partSeconds\": must be a number of seconds in";
+    QTest::newRow("hold back under the spec's minimum")
+        << withChange([](json& j) { j["partHoldBackParts"] = 1.5; })
+        << "field \"partHoldBackParts\": must be a number of part targets in 2";
+    QTest::newRow("DASH target under two parts")
+        << withChange([](json& j) { j["dashLatencyTargetSeconds"] = 0.4; })
+        << "field \"dashLatencyTargetSeconds\": must be 0 (derived) or at least two parts";
     QTest::newRow("max below bitrate")
         << withChange([](json& j) { j["renditions"][0]["maxBitrateKbps"] = 2000; })
         << "field \"renditions[0].maxBitrateKbps\": must be >= bitrateKbps 2500 (got 2000)";

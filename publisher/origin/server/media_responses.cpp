@@ -168,7 +168,9 @@ Outcome OriginResponder::mediaPlaylist(const MediaPlaylistRoute& r, const RouteQ
             return unavailable();
         return WaitForChange{channel, view->version, maxWaitFor(*view)};
     }
-    HttpReply reply = textReply(200, manifest::renderLiveMediaPlaylist(*view, *track, {}),
+    manifest::LlHlsOptions options;
+    options.partHoldBackParts = channel->config().partHoldBackParts;
+    HttpReply reply = textReply(200, manifest::renderLiveMediaPlaylist(*view, *track, options),
                                 "application/vnd.apple.mpegurl");
     const bool blocking = q.hlsMsn.has_value();
     reply.cacheControl = blocking ? "no-cache" : playlistCacheControl(*view);
@@ -234,12 +236,13 @@ Outcome OriginResponder::dash(const DashMpdRoute& r, const HttpRequest& request)
     auto found = findChannel(store_, r.channel, true);
     if (auto* reply = std::get_if<HttpReply>(&found))
         return std::move(*reply);
-    const manifest::ChannelViewPtr& view = std::get<Target>(found).view;
+    const auto& [channel, view, track] = std::get<Target>(found);
     // UTCTiming must be absolute: build it from the Host the client used.
     const std::string timeUrl = request.host.empty() ? "/time" : "http://" + request.host + "/time";
-    HttpReply reply =
-        textReply(200, manifest::renderDashMpd(*view, unixNowMs(), {.timeUrl = timeUrl}),
-                  "application/dash+xml");
+    const manifest::DashOptions options{.timeUrl = timeUrl,
+                                        .latencyTargetMs = channel->config().dashLatencyTargetMs};
+    HttpReply reply = textReply(200, manifest::renderDashMpd(*view, unixNowMs(), options),
+                                "application/dash+xml");
     reply.cacheControl = playlistCacheControl(*view);
     return reply;
 }

@@ -63,6 +63,7 @@
     hls: null,
     dash: null,
     errors: [],  // fatal player errors, newest last (for tests)
+    warnings: [],  // the first 100 non-fatal ones (stalls), with the page's time in ms
     levels() { return []; },
     get currentLevel() { return -1; },
     get autoLevel() { return true; },
@@ -92,7 +93,13 @@
     const hls = new Hls({
       lowLatencyMode: true,
       backBufferLength: 30,
-      maxLiveSyncPlaybackRate: 1.5,  // catch up gently instead of seeking when drifting behind
+      // The page steers the playback rate itself (keepNearLive): hls.js only speeds up while
+      // more than 1 s is buffered, which keeps a low-latency preset a second further back.
+      maxLiveSyncPlaybackRate: 1,
+      // After a stall hls.js plays further from live: by one second per stall (its default, up
+      // to a target duration) would undo a low-latency preset for good after one hiccup at
+      // startup; a fifth of that is a part or so.
+      liveSyncOnStallIncrease: 0.2,
       manifestLoadingMaxRetry: 2,
     });
     state.hls = hls;
@@ -120,8 +127,15 @@
       play();
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, () => updateQualityLabel());
+    keepNearLive(hls);
     hls.on(Hls.Events.ERROR, (_event, data) => {
-      if (!data.fatal) return;
+      if (!data.fatal) {
+        if (state.warnings.length < 100) {
+          const why = data.error && data.error.message ? ': ' + data.error.message : '';
+          state.warnings.push(Math.round(performance.now()) + ' ' + data.details + why);
+        }
+        return;
+      }
       state.errors.push(data.type + ': ' + data.details);
       if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
         hls.recoverMediaError();
@@ -135,6 +149,30 @@
     });
     hls.loadSource(url);
     hls.attachMedia(video);
+  }
+
+  // Plays at the latency hls.js targets (PART-HOLD-BACK, plus a little per stall): a bit
+  // faster (up to 1.25x, in proportion to the distance) while behind it with something
+  // buffered, normal speed once within 50 ms or when the buffer runs low; a jump when more
+  // than a target duration behind (a long stall, a tab in the background).
+  function keepNearLive(hls) {
+    setInterval(() => {
+      const level = hls.levels[Math.max(hls.currentLevel, 0)];
+      const details = level && level.details;
+      if (!details || !details.live || video.paused || video.readyState < 3) return;
+      const target = hls.targetLatency;
+      const distance = hls.latency - target;
+      const buffered = video.buffered.length
+          ? video.buffered.end(video.buffered.length - 1) - video.currentTime : 0;
+      if (distance > details.targetduration + 1 && isFinite(hls.liveSyncPosition)) {
+        video.currentTime = hls.liveSyncPosition;
+        return;
+      }
+      let rate = 1;
+      if (distance > 0.05 && buffered > 0.3) rate = Math.min(1.25, 1 + distance / 2);
+      rate = Math.round(rate * 20) / 20;  // steps of 5 %, so the rate does not flap
+      if (video.playbackRate !== rate) video.playbackRate = rate;
+    }, 250);
   }
 
   // The origin's media playlists are /live/<channel>/<track>/index.m3u8: the track id.

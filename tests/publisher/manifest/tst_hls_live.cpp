@@ -100,6 +100,7 @@ private slots:
     void matchesGolden();
     void llHlsNumericRules_data();
     void llHlsNumericRules();
+    void partHoldBackFollowsThePreset();
     void partsOnlyForTheLastSegments();
     void onePreloadHintForTheNextPart();
     void renditionReportsForEveryOtherTrack();
@@ -190,6 +191,25 @@ void TstHlsLive::llHlsNumericRules() {
     // The window evicted segments, and still holds at least 3 target durations.
     QVERIFY(t.segments.front().sequence > 0);
     QVERIFY(double(tagLines(text, "#EXTINF").size()) * v->segmentTarget.seconds() >= 3 * td);
+}
+
+// The Interactive preset asks for PART-HOLD-BACK at the spec's minimum, 2 part targets;
+// nothing goes under it, and HOLD-BACK stays at 3 target durations.
+void TstHlsLive::partHoldBackFollowsThePreset() {
+    const auto v = liveView();
+    const manifest::TrackView& t = *v->track("720p");
+    for (const double parts : {2.0, 2.5, 1.0}) {
+        manifest::LlHlsOptions options;
+        options.partHoldBackParts = parts;
+        const std::string text = renderLiveMediaPlaylist(*v, t, options);
+        const std::string control = tagLines(text, "#EXT-X-SERVER-CONTROL").at(0);
+        const double partTarget =
+            std::stod(attribute(tagLines(text, "#EXT-X-PART-INF").at(0), "PART-TARGET"));
+        QCOMPARE(std::stod(attribute(control, "PART-HOLD-BACK")),
+                 std::max(2.0, parts) * partTarget);
+        QCOMPARE(std::stod(attribute(control, "HOLD-BACK")),
+                 3.0 * tagNumber(text, "#EXT-X-TARGETDURATION"));
+    }
 }
 
 void TstHlsLive::partsOnlyForTheLastSegments() {

@@ -39,6 +39,7 @@ private slots:
     void threeHundredParkedReloads();
     void siteEndpoints();
     void viewersBeaconTheirExperience();
+    void presetLatencyTuningReachesPlayers();
     void busyPortIsAClearError();
     void blockingReloadTimesOut();
     void dashAndSmooth();
@@ -385,6 +386,29 @@ void TstOriginServer::viewersBeaconTheirExperience() {
     QVERIFY(again.sendRaw(beaconRequest("ug", R"({"viewer":"a1","leaving":true})")));
     QCOMPARE(again.receive().status, 204);
     QVERIFY(again.get("/metrics").body.find("podium_qoe_viewers{channel=\"ug\"} 1") !=
+            std::string::npos);
+}
+
+// A channel made from a low-latency preset tells players to stay close: PART-HOLD-BACK at 2
+// part targets (0.5 s parts here) and the DASH ServiceDescription target from the preset.
+void TstOriginServer::presetLatencyTuningReachesPlayers() {
+    ChannelConfig config = channelConfig("fast");
+    config.partHoldBackParts = 2;
+    config.dashLatencyTargetMs = 1000;
+    SyntheticFeed feed(store_->getOrCreate("fast", &config));
+    feed.addSegment();
+    feed.addPart();
+    startServer();
+    TestClient client(server_->port());
+    const HttpResult playlist = client.get("/live/fast/720p/index.m3u8");
+    QCOMPARE(playlist.status, 200);
+    QVERIFY2(playlist.body.find("PART-HOLD-BACK=1.00000,") != std::string::npos,
+             playlist.body.c_str());
+    const HttpResult mpd = client.get("/live/fast/index.mpd");
+    QCOMPARE(mpd.status, 200);
+    QVERIFY2(mpd.body.find("<Latency target=\"1000\"") != std::string::npos, mpd.body.c_str());
+    // The other channel keeps the defaults (3 parts of 0.5 s).
+    QVERIFY(client.get("/live/ug/720p/index.m3u8").body.find("PART-HOLD-BACK=1.50000,") !=
             std::string::npos);
 }
 
