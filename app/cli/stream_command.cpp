@@ -78,6 +78,7 @@ Result<app::SessionConfig> configFrom(const QCommandLineParser& parser, bool* to
     config.sourceOptions.audio = *audio;
     config.sourceOptions.title = parser.value("title").toStdString();
     config.sourceOptions.pipSpec = parser.value("pip").toStdString();
+    config.sourceOptions.latencyProbe = parser.isSet("latency-probe");
     config.sourceOptions.pacing = capture::Pacing::RealTime;
     config.sourceOptions.portalTokenFile = app::defaultPortalTokenFile();
     config.ladder.framePolicy = encoder::FanoutPolicy::DropOldestCommon;
@@ -173,6 +174,9 @@ int runStream(const QStringList& args) {
          "default microphone for screen and camera).",
          "AUDIO", "auto"},
         {"title", "Lower-third title.", "TEXT"},
+        {"latency-probe",
+         "Draw a clock code in the picture's top-right corner, so viewers' pages show "
+         "glass to glass (the test pattern always has it)."},
         {"archive", "Write an HLS archive (VOD of exactly what went out) into DIR.", "DIR"},
         {"origin", "Host the local origin on [ADDR:]PORT (default address 127.0.0.1).",
          "[ADDR:]PORT"},

@@ -19,11 +19,12 @@ constexpr auto kVersion = "settingsVersion";
 constexpr auto kSource = "source/spec";
 constexpr auto kSourceDefault = "testpattern";
 constexpr auto kPortalToken = "source/portalRestoreToken";  // default: none (ask)
-constexpr auto kPreset = "preset/name";  // default: encoder::defaultPresetName()
+constexpr auto kPreset = "preset/name";                     // default: encoder::defaultPresetName()
 constexpr auto kOriginEnabled = "origin/enabled";
 constexpr bool kOriginEnabledDefault = true;
 constexpr auto kShare = "origin/shareOnLan";
 constexpr bool kShareDefault = false;
+constexpr auto kLatencyProbe = "origin/latencyProbe";  // default: off
 constexpr auto kPort = "origin/port";
 constexpr int kPortDefault = 8080;
 constexpr auto kChannel = "origin/channel";
@@ -151,6 +152,13 @@ bool AppSettings::shareOnLan() const {
 }
 void AppSettings::setShareOnLan(bool on) {
     settings_->setValue(kShare, on);
+}
+
+bool AppSettings::latencyProbe() const {
+    return settings_->value(kLatencyProbe, false).toBool();
+}
+void AppSettings::setLatencyProbe(bool on) {
+    settings_->setValue(kLatencyProbe, on);
 }
 
 int AppSettings::originPort() const {

@@ -50,6 +50,9 @@ public:
     void setOriginEnabled(bool on);
     [[nodiscard]] bool shareOnLan() const;
     void setShareOnLan(bool on);
+    /// Draw the latency probe into the picture, so viewers' pages show glass to glass.
+    [[nodiscard]] bool latencyProbe() const;
+    void setLatencyProbe(bool on);
     [[nodiscard]] int originPort() const;  ///< 0: any free port
     void setOriginPort(int port);
     [[nodiscard]] QString channel() const;

@@ -102,6 +102,7 @@ Result<app::SessionConfig> buildCaptureConfig(const AppSettings& settings) {
     options.pipSpec = scene.pipSpec;
     options.pipLayout = scene.pipLayout;
     options.editableScene = true;
+    options.latencyProbe = settings.latencyProbe();
     return config;
 }
 

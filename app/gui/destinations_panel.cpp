@@ -40,6 +40,11 @@ QWidget* DestinationsPanel::buildOrigin() {
     origin_->setCheckable(true);
     share_ = new QCheckBox(tr("Share on LAN (phones and other computers can watch)"), origin_);
     share_->setObjectName("shareOnLan");
+    latencyProbe_ = new QCheckBox(
+        tr("Measure viewers' delay (a clock code in the picture's top-right corner)"), origin_);
+    latencyProbe_->setObjectName("latencyProbe");
+    latencyProbe_->setToolTip(
+        tr("Viewers' pages read it and show glass to glass; the audience column shows it."));
     port_ = new QSpinBox(origin_);
     port_->setObjectName("originPort");
     port_->setRange(0, 65535);
@@ -49,11 +54,14 @@ QWidget* DestinationsPanel::buildOrigin() {
     passcode_->setPlaceholderText(tr("optional: viewers need this code"));
     auto* form = new QFormLayout(origin_);
     form->addRow(share_);
+    form->addRow(latencyProbe_);
     form->addRow(tr("Port"), port_);
     form->addRow(tr("Viewer passcode"), passcode_);
     connect(origin_, &QGroupBox::toggled, this,
             [this](bool on) { settings_.setOriginEnabled(on); });
     connect(share_, &QCheckBox::toggled, this, [this](bool on) { settings_.setShareOnLan(on); });
+    connect(latencyProbe_, &QCheckBox::toggled, this,
+            [this](bool on) { settings_.setLatencyProbe(on); });
     connect(port_, &QSpinBox::valueChanged, this, [this](int p) { settings_.setOriginPort(p); });
     connect(passcode_, &QLineEdit::textEdited, this,
             [this](const QString& code) { settings_.setViewPasscode(code); });
@@ -153,6 +161,7 @@ QWidget* DestinationsPanel::buildRemote() {
 void DestinationsPanel::load() {
     origin_->setChecked(settings_.originEnabled());
     share_->setChecked(settings_.shareOnLan());
+    latencyProbe_->setChecked(settings_.latencyProbe());
     port_->setValue(settings_.originPort());
     passcode_->setText(settings_.viewPasscode());
     archive_->setChecked(settings_.archiveEnabled());

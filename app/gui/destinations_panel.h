@@ -40,6 +40,7 @@ private:
     DestinationModel model_;
     QGroupBox* origin_ = nullptr;
     QCheckBox* share_ = nullptr;
+    QCheckBox* latencyProbe_ = nullptr;
     QSpinBox* port_ = nullptr;
     QLineEdit* passcode_ = nullptr;
     QGroupBox* archive_ = nullptr;

@@ -3,6 +3,7 @@
 #include "capture/camera_source.h"
 #include "capture/composite_source.h"
 #include "capture/file_source.h"
+#include "capture/latency_probe_source.h"
 #include "capture/portal_screen_source.h"
 #include "capture/pulse_audio_source.h"
 #include "capture/screen_source.h"
@@ -299,10 +300,10 @@ Subject subjectOf(const SourceSpec& spec) {
     return Subject::None;
 }
 
-Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
-                                                         const encoder::Preset& preset,
-                                                         const SourceOptions& options,
-                                                         const Clock& clock) {
+namespace {
+
+Result<SourcePtr> openSourceGraph(const SourceSpec& spec, const encoder::Preset& preset,
+                                  const SourceOptions& options, const Clock& clock) {
     using AudioKind = AudioSpec::Kind;
     const AudioKind audio = options.audio.kind;
     const bool isPattern = spec.kind == SourceSpec::Kind::TestPattern;
@@ -386,9 +387,26 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
         std::move(*main), std::move(pip), std::move(audioSource), compositor));
 }
 
+}  // namespace
+
+Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
+                                                         const encoder::Preset& preset,
+                                                         const SourceOptions& options,
+                                                         const Clock& clock) {
+    auto source = openSourceGraph(spec, preset, options, clock);
+    // The test pattern draws the strip itself, on the clock of its own timeline.
+    if (!source || !options.latencyProbe || spec.kind == SourceSpec::Kind::TestPattern) {
+        return source;
+    }
+    return SourcePtr(std::make_unique<capture::LatencyProbeSource>(std::move(*source)));
+}
+
 Result<void> applyScene(capture::MediaSource& source, const SceneSettings& before,
                         const SceneSettings& after, const encoder::Preset& preset,
                         const Clock& clock) {
+    if (auto* probe = dynamic_cast<capture::LatencyProbeSource*>(&source)) {
+        return applyScene(probe->inner(), before, after, preset, clock);
+    }
     auto* composite = dynamic_cast<capture::CompositeSource*>(&source);
     if (!composite) {
         return makeError(ErrorCode::FailedPrecondition,

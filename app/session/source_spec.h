@@ -72,6 +72,9 @@ struct SourceOptions {
     /// while running (applyScene). The title is then a lower third on every source, the test
     /// pattern included (its own caption stays the default).
     bool editableScene = false;
+    /// Draw the latency probe strip (capture/latency_strip.h) into every picture, so viewers'
+    /// pages can show glass to glass (--latency-probe; the test pattern always has it).
+    bool latencyProbe = false;
 
     [[nodiscard]] SceneSettings scene() const { return {title, pipSpec, pipLayout}; }
 

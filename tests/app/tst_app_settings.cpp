@@ -31,6 +31,7 @@ void TstAppSettings::firstRunNeedsNoConfiguration() {
     QCOMPARE(settings.presetName(), QString::fromStdString(podium::encoder::defaultPresetName()));
     QVERIFY(settings.originEnabled());
     QVERIFY(!settings.shareOnLan());
+    QVERIFY(!settings.latencyProbe());
     QCOMPARE(settings.originPort(), 8080);
     QCOMPARE(settings.channel(), QString("live"));
     QVERIFY(settings.viewPasscode().isEmpty());
@@ -57,6 +58,7 @@ void TstAppSettings::survivesARestart() {
         settings.setPresetName("Low bandwidth");
         settings.setOriginEnabled(false);
         settings.setShareOnLan(true);
+        settings.setLatencyProbe(true);
         settings.setOriginPort(9000);
         settings.setChannel("meetup");
         settings.setViewPasscode("1234");
@@ -78,6 +80,7 @@ void TstAppSettings::survivesARestart() {
     QCOMPARE(again.presetName(), QString("Low bandwidth"));
     QVERIFY(!again.originEnabled());
     QVERIFY(again.shareOnLan());
+    QVERIFY(again.latencyProbe());
     QCOMPARE(again.originPort(), 9000);
     QCOMPARE(again.channel(), QString("meetup"));
     QCOMPARE(again.viewPasscode(), QString("1234"));

@@ -1,10 +1,13 @@
 // `--source` parsing and the choice `--source screen` makes between the desktop portal
-// (Wayland) and X11, with its reason in words.
+// (Wayland) and X11, with its reason in words; `--latency-probe` on a real file source.
 #include <QtTest>
 
+#include <condition_variable>
 #include <map>
+#include <mutex>
 
 #include "app/session/source_spec.h"
+#include "capture/latency_strip.h"
 #include "core/clock.h"
 #include "encoder/preset.h"
 
@@ -21,6 +24,7 @@ private slots:
     void tokenFileFollowsXdgStateHome();
     void openErrorsSayWhatFailed_data();
     void openErrorsSayWhatFailed();
+    void latencyProbeMarksEveryPicture();
 };
 
 void TstSourceSpec::parse_data() {
@@ -133,6 +137,73 @@ void TstSourceSpec::openErrorsSayWhatFailed() {
     qunsetenv("PULSE_SERVER");
     QVERIFY(!opened);
     QCOMPARE(int(opened.error().subject()), subject);
+}
+
+// A file played with --latency-probe (and a live title, as the GUI opens it): every picture
+// carries the strip, saying when it reached the probe; the scene still changes while live;
+// the test pattern keeps its own strip (no second one on top).
+void TstSourceSpec::latencyProbeMarksEveryPicture() {
+    QTemporaryDir dir;
+    const QString clip = dir.filePath("clip.mp4");
+    QProcess ffmpeg;
+    ffmpeg.start("ffmpeg", {"-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=30",
+                            "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip});
+    QVERIFY(ffmpeg.waitForFinished(60000) && ffmpeg.exitCode() == 0);
+    auto preset = encoder::findPreset("Low bandwidth");
+    QVERIFY(preset);
+    auto spec = SourceSpec::parse("file:" + clip.toStdString());
+    QVERIFY(spec);
+    SourceOptions options;
+    options.audio = *AudioSpec::parse("none");
+    options.latencyProbe = true;
+    options.editableScene = true;
+    SteadyClock clock;
+    auto opened = openSource(*spec, *preset, options, clock);
+    QVERIFY2(opened, opened ? "" : opened.error().toString().c_str());
+    QVERIFY2((*opened)->describe().find("latency probe") != std::string::npos,
+             (*opened)->describe().c_str());
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    int pictures = 0;
+    int marked = 0;
+    int64_t worstAgeMs = 0;
+    bool failed = false;
+    capture::SourceCallbacks callbacks;
+    callbacks.onVideo = [&](VideoFramePtr frame) {
+        const auto strip = capture::readLatencyStrip(*frame);
+        const int64_t age =
+            strip ? capture::latencyStripAge(*strip, wallClockMillis()) : int64_t(-1);
+        std::lock_guard lock(mutex);
+        ++pictures;
+        marked += strip && age >= 0 ? 1 : 0;
+        worstAgeMs = std::max(worstAgeMs, age);
+        changed.notify_all();
+    };
+    callbacks.onError = [&](const Status&) {
+        std::lock_guard lock(mutex);
+        failed = true;
+        changed.notify_all();
+    };
+    QVERIFY((*opened)->start(callbacks).has_value());
+    SceneSettings before = options.scene();
+    SceneSettings after = before;
+    after.title = "Questions welcome";
+    QVERIFY(applyScene(**opened, before, after, *preset, clock).has_value());
+    {
+        std::unique_lock lock(mutex);
+        QVERIFY(changed.wait_for(lock, std::chrono::seconds(30),
+                                 [&] { return failed || pictures >= 45; }));
+        QVERIFY(!failed);
+    }
+    (*opened)->stop();
+    QVERIFY2(pictures >= 40, qPrintable(QString::number(pictures)));
+    QCOMPARE(marked, pictures);
+    QVERIFY2(worstAgeMs < 1000, qPrintable(QString::number(worstAgeMs)));
+
+    auto pattern = openSource(*SourceSpec::parse("testpattern"), *preset, options, clock);
+    QVERIFY(pattern);
+    QVERIFY((*pattern)->describe().find("latency probe") == std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TstSourceSpec)

@@ -20,6 +20,7 @@ const assets = {
   'index.html': path.join(player, 'src/index.html'),
   'player.html': path.join(player, 'src/player.html'),
   'player.js': path.join(player, 'src/player.js'),
+  'viewer_report.js': path.join(player, 'src/viewer_report.js'),
   'player.css': path.join(player, 'src/player.css'),
   'hls.min.js': path.join(player, 'node_modules/hls.js/dist/hls.min.js'),
   'dash.all.min.js': path.join(player, 'node_modules/dashjs/dist/modern/umd/dash.all.min.js'),
@@ -55,6 +56,11 @@ const server = http.createServer((req, res) => {
     res.writeHead(200, {'Content-Type': 'application/json'});
     return res.end(JSON.stringify([{name: channel}]));
   }
+  if (p === '/time') {  // the page corrects its clock with it, as with the origin
+    res.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-store'});
+    return res.end(new Date().toISOString());
+  }
+  if (p.startsWith('/qoe/')) return res.writeHead(204).end();  // beacons: accepted, not kept
   if (p.startsWith('/watch/')) return send(res, assets['player.html']);
   if (p.startsWith('/assets/') && assets[p.slice(8)]) return send(res, assets[p.slice(8)]);
   const prefix = '/live/' + channel + '/';
