@@ -212,10 +212,14 @@ Result<void> Session::addPushTargets() {
             target.protocol == publisher::push::PushTarget::Protocol::Cmaf) {
             // Another podium-origin tells its publisher who watches (issue #12).
             if (auto url = publisher::relay::RemoteAudience::audienceUrlFor(target.url)) {
-                remoteAudiences_.emplace_back(
-                    (*sink)->name(),
-                    publisher::relay::RemoteAudience::start(
-                        publisher::push::RequestSettings::from(target, options), *url));
+                auto audience = publisher::relay::RemoteAudience::start(
+                    publisher::push::RequestSettings::from(target, options), *url);
+                if (audience) {
+                    remoteAudiences_.emplace_back((*sink)->name(), std::move(*audience));
+                } else {  // the stream goes on; only its audience figure is missing
+                    logWarning("session", "no audience for " + target.url + ": " +
+                                              audience.error().toString());
+                }
             }
         }
         // A slow or dead destination loses whole segments on its own queue, nobody else does:

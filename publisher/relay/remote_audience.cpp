@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "core/log.h"
+#include "core/thread.h"
 #include "publisher/origin/qoe/qoe_summary_json.h"
 
 namespace podium::publisher::relay {
@@ -27,11 +28,18 @@ std::optional<std::string> RemoteAudience::audienceUrlFor(const std::string& ing
     return m[1].str() + m[2].str() + "/api/channels/" + m[3].str() + "/qoe";
 }
 
-std::unique_ptr<RemoteAudience> RemoteAudience::start(push::RequestSettings settings,
-                                                      std::string audienceUrl,
-                                                      std::chrono::milliseconds period) {
-    return std::unique_ptr<RemoteAudience>(
+Result<std::unique_ptr<RemoteAudience>> RemoteAudience::start(push::RequestSettings settings,
+                                                              std::string audienceUrl,
+                                                              std::chrono::milliseconds period) {
+    std::unique_ptr<RemoteAudience> audience(
         new RemoteAudience(std::move(settings), std::move(audienceUrl), period));
+    auto thread = startThread(
+        "audience", [self = audience.get()](const std::stop_token& stop) { self->run(stop); });
+    if (!thread) {
+        return makeError(thread.error());
+    }
+    audience->thread_ = std::move(*thread);
+    return audience;
 }
 
 RemoteAudience::RemoteAudience(push::RequestSettings settings, std::string url,
@@ -44,8 +52,7 @@ RemoteAudience::RemoteAudience(push::RequestSettings settings, std::string url,
           return settings;
       }()),
       url_(std::move(url)),
-      period_(period),
-      thread_([this](const std::stop_token& stop) { run(stop); }) {}
+      period_(period) {}
 
 RemoteAudience::~RemoteAudience() {
     thread_.request_stop();

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "core/status.h"
 #include "publisher/origin/qoe/qoe_table.h"
 #include "publisher/push/curl_handle.h"
 
@@ -35,8 +36,9 @@ public:
     /// URL (not an ingest URL this studio can read an audience from).
     static std::optional<std::string> audienceUrlFor(const std::string& ingestUrl);
 
-    /// Starts polling `audienceUrl` (from audienceUrlFor) with `settings` (the push's).
-    static std::unique_ptr<RemoteAudience> start(
+    /// Starts polling `audienceUrl` (from audienceUrlFor) with `settings` (the push's) on a
+    /// thread named "audience". Errors: Internal when the thread cannot start.
+    static Result<std::unique_ptr<RemoteAudience>> start(
         push::RequestSettings settings, std::string audienceUrl,
         std::chrono::milliseconds period = std::chrono::seconds(5));
     ~RemoteAudience();

@@ -104,7 +104,9 @@ void TstRemoteAudience::readsTheOriginsAudienceWithThePushToken() {
     settings.bearerToken = "push-secret";
     const auto url = relay::RemoteAudience::audienceUrlFor(base() + "/live/ug.isml");
     QVERIFY(url);
-    auto audience = relay::RemoteAudience::start(settings, *url, 50ms);
+    auto started = relay::RemoteAudience::start(settings, *url, 50ms);
+    QVERIFY(started);
+    auto audience = std::move(*started);
     QVERIFY(waitFor([&] { return audience->status().summary.has_value(); }, 10s));
     const auto summary = *audience->status().summary;
     QCOMPARE(summary.viewers, std::size_t(1));
@@ -127,8 +129,8 @@ void TstRemoteAudience::readsTheOriginsAudienceWithThePushToken() {
 void TstRemoteAudience::aWrongTokenIsReportedNotShown() {
     push::RequestSettings settings;
     settings.bearerToken = "not-the-token";
-    auto audience = relay::RemoteAudience::start(
-        settings, *relay::RemoteAudience::audienceUrlFor(base() + "/live/ug.isml"), 50ms);
+    auto audience = std::move(*relay::RemoteAudience::start(
+        settings, *relay::RemoteAudience::audienceUrlFor(base() + "/live/ug.isml"), 50ms));
     QVERIFY(waitFor([&] { return !audience->status().lastError.empty(); }, 10s));
     QVERIFY2(audience->status().lastError.find("403") != std::string::npos,
              audience->status().lastError.c_str());
@@ -138,8 +140,8 @@ void TstRemoteAudience::aWrongTokenIsReportedNotShown() {
 void TstRemoteAudience::anUnknownChannelIsNotAnAudience() {
     push::RequestSettings settings;
     settings.bearerToken = "push-secret";
-    auto audience = relay::RemoteAudience::start(
-        settings, *relay::RemoteAudience::audienceUrlFor(base() + "/live/nobody.isml"), 50ms);
+    auto audience = std::move(*relay::RemoteAudience::start(
+        settings, *relay::RemoteAudience::audienceUrlFor(base() + "/live/nobody.isml"), 50ms));
     QVERIFY(waitFor([&] { return !audience->status().lastError.empty(); }, 10s));
     QVERIFY2(audience->status().lastError.find("404") != std::string::npos,
              audience->status().lastError.c_str());
