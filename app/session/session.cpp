@@ -403,6 +403,11 @@ Result<void> Session::stop() {
     }
     stopped_ = true;
     requestStop();
+    // Destinations' audiences: no more polls. Their threads end within one request's deadline,
+    // long before the destructor joins them (stats() may still read the last figures).
+    for (const auto& [name, audience] : remoteAudiences_) {
+        audience->requestStop();
+    }
     stopPhase_ = StopProgress::Phase::Encoders;
     {
         std::lock_guard lock(sceneMutex_);  // not while a scene change swaps the webcam

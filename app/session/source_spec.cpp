@@ -394,8 +394,12 @@ Result<std::unique_ptr<capture::MediaSource>> openSource(const SourceSpec& spec,
                                                          const SourceOptions& options,
                                                          const Clock& clock) {
     auto source = openSourceGraph(spec, preset, options, clock);
-    // The test pattern draws the strip itself, on the clock of its own timeline.
-    if (!source || !options.latencyProbe || spec.kind == SourceSpec::Kind::TestPattern) {
+    // The test pattern draws the strip itself, on the clock of its own timeline; composed
+    // (a webcam corner, a scene that can change live) it is drawn again on top, since a
+    // top-right webcam would cover the pattern's own.
+    const bool pattern = spec.kind == SourceSpec::Kind::TestPattern;
+    const bool composed = !options.pipSpec.empty() || options.editableScene;
+    if (!source || !(options.latencyProbe || pattern) || (pattern && !composed)) {
         return source;
     }
     return SourcePtr(std::make_unique<capture::LatencyProbeSource>(std::move(*source)));

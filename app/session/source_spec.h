@@ -73,7 +73,8 @@ struct SourceOptions {
     /// pattern included (its own caption stays the default).
     bool editableScene = false;
     /// Draw the latency probe strip (capture/latency_strip.h) into every picture, so viewers'
-    /// pages can show glass to glass (--latency-probe; the test pattern always has it).
+    /// pages can show glass to glass (--latency-probe). The test pattern always has it (drawn
+    /// again over a composed scene, which may cover the corner).
     bool latencyProbe = false;
 
     [[nodiscard]] SceneSettings scene() const { return {title, pipSpec, pipLayout}; }

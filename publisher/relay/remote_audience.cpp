@@ -12,7 +12,10 @@ namespace podium::publisher::relay {
 namespace {
 
 constexpr const char* kLog = "audience";
-constexpr int kNotFoundSlowdown = 6;  ///< after a 404, poll this many times less often
+constexpr int kNotFoundSlowdown = 6;  ///< after 404s for a while, poll this many times less often
+/// 404s in a row before slowing down: the channel of a podium-origin appears with the push's
+/// first POST, so the first polls of a stream often find none.
+constexpr int kNotFoundPatience = 12;
 
 }  // namespace
 
@@ -59,6 +62,10 @@ RemoteAudience::~RemoteAudience() {
     wake_.notify_all();
 }
 
+void RemoteAudience::requestStop() {
+    thread_.request_stop();  // wakes the wait; a request under way ends within its deadline
+}
+
 RemoteAudienceStatus RemoteAudience::status() const {
     std::lock_guard lock(mutex_);
     RemoteAudienceStatus out = status_;
@@ -72,7 +79,7 @@ void RemoteAudience::run(const std::stop_token& stop) {
     while (!stop.stop_requested()) {
         pollOnce();
         std::unique_lock lock(mutex_);
-        const auto wait = notFound_ ? kNotFoundSlowdown * period_ : period_;
+        const auto wait = notFound_ >= kNotFoundPatience ? kNotFoundSlowdown * period_ : period_;
         wake_.wait_for(lock, stop, wait, [] { return false; });
     }
 }
@@ -96,7 +103,7 @@ void RemoteAudience::pollOnce() {
         summary = *parsed;
     }
     std::lock_guard lock(mutex_);
-    notFound_ = notFound;
+    notFound_ = notFound ? notFound_ + 1 : 0;
     if (summary) {
         status_.summary = summary;
         status_.lastError.clear();

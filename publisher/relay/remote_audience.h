@@ -26,8 +26,8 @@ struct RemoteAudienceStatus {
 /// `GET <origin>/api/channels/<channel>/qoe` every `period` with the push's credentials (the
 /// origin lets a channel's publisher read its audience) and keeps the newest summary. The
 /// answer comes from another server: it is read with a deadline and a size bound and parsed as
-/// untrusted input (origin::parseQoeSummaryJson). After 404 (a server without the API, or a
-/// podium-origin whose channel has not started) it asks six times less often. Thread-safe: status()
+/// untrusted input (origin::parseQoeSummaryJson). After a minute of 404s (a server without the
+/// API, or a channel that never started) it asks six times less often. Thread-safe: status()
 /// from any thread; stopping never waits longer than one request's deadline.
 class RemoteAudience {
 public:
@@ -46,6 +46,9 @@ public:
     RemoteAudience& operator=(const RemoteAudience&) = delete;
 
     [[nodiscard]] RemoteAudienceStatus status() const;
+    /// Asks the thread to end without waiting for it (the destructor joins): stopping several
+    /// at once costs one request's deadline, not one each.
+    void requestStop();
     [[nodiscard]] const std::string& url() const { return url_; }
 
 private:
@@ -61,8 +64,8 @@ private:
     std::condition_variable_any wake_;
     RemoteAudienceStatus status_;
     std::chrono::steady_clock::time_point summaryAt_{};
-    bool notFound_ = false;  ///< the last answer was 404: wait longer
-    std::jthread thread_;    ///< last: starts after everything it uses
+    int notFound_ = 0;     ///< 404 answers in a row (after many, it waits longer)
+    std::jthread thread_;  ///< last: starts after everything it uses
 };
 
 }  // namespace podium::publisher::relay

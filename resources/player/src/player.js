@@ -153,23 +153,22 @@
 
   // Plays at the latency hls.js targets (PART-HOLD-BACK, plus a little per stall): a bit
   // faster (up to 1.25x, in proportion to the distance) while behind it with something
-  // buffered, normal speed once within 50 ms or when the buffer runs low; a jump when more
-  // than a target duration behind (a long stall, a tab in the background).
+  // buffered, normal speed once within 50 ms, when the buffer runs low, or whenever it is not
+  // steering. Like hls.js it leaves alone a viewer more than a target duration behind the
+  // target: that viewer went back on purpose (the controls, a pause); the latency button
+  // brings them back to live.
   function keepNearLive(hls) {
     setInterval(() => {
       const level = hls.levels[Math.max(hls.currentLevel, 0)];
       const details = level && level.details;
-      if (!details || !details.live || video.paused || video.readyState < 3) return;
       const target = hls.targetLatency;
       const distance = hls.latency - target;
       const buffered = video.buffered.length
           ? video.buffered.end(video.buffered.length - 1) - video.currentTime : 0;
-      if (distance > details.targetduration + 1 && isFinite(hls.liveSyncPosition)) {
-        video.currentTime = hls.liveSyncPosition;
-        return;
-      }
+      const steering = details && details.live && !video.paused && video.readyState >= 3 &&
+                       isFinite(distance) && distance < details.targetduration + 1;
       let rate = 1;
-      if (distance > 0.05 && buffered > 0.3) rate = Math.min(1.25, 1 + distance / 2);
+      if (steering && distance > 0.05 && buffered > 0.3) rate = Math.min(1.25, 1 + distance / 2);
       rate = Math.round(rate * 20) / 20;  // steps of 5 %, so the rate does not flap
       if (video.playbackRate !== rate) video.playbackRate = rate;
     }, 250);

@@ -23,6 +23,9 @@
   const kBeaconMs = 5000;     // one report every 5 s; the origin refuses more than one a second
   const kReadEveryMs = 250;   // strip readings per second: 4 (one canvas copy of a corner each)
   const kReadings = 8;        // the glass-to-glass figure is the median of the last 8 readings
+  const kReadingLifeMs = 5000;  // ... taken within the last 5 s (a strip that stops reading
+                                // leaves no figure rather than an old one)
+  const kClockEveryMs = 60000;  // the page's clock against the origin's, once a minute
   const kTimeSamples = 5;     // /time round trips; the one with the shortest round trip wins
 
   function crc8(value) {
@@ -149,13 +152,19 @@
   function startProbe(video, clock) {
     const canvas = document.createElement('canvas');
     const context = canvas.getContext('2d', {willReadFrequently: true});
-    const readings = [];
-    const probe = {reads: 0, misses: 0, last: NaN, glassToGlass: () => median(readings) / 1000};
+    const readings = [];  // {age, at}: ms glass to glass, and when read (performance.now())
+    const fresh = () => {
+      const since = performance.now() - kReadingLifeMs;
+      while (readings.length && readings[0].at < since) readings.shift();
+      return readings.map((r) => r.age);
+    };
+    const probe = {reads: 0, misses: 0, last: NaN, glassToGlass: () => median(fresh()) / 1000};
     if (!video.requestVideoFrameCallback || !context) return probe;
     let lastRead = 0;
     const onFrame = (now, metadata) => {
       video.requestVideoFrameCallback(onFrame);
-      if (now - lastRead < kReadEveryMs) return;
+      // Until the page knows the origin's clock, a reading would be off by the difference.
+      if (!clock.known || now - lastRead < kReadEveryMs) return;
       lastRead = now;
       const box = stripBox(metadata.width || video.videoWidth, metadata.height || video.videoHeight);
       if (!box) return;
@@ -167,12 +176,15 @@
         context.drawImage(video, box.x, 0, box.width, box.height, 0, 0, box.width, box.height);
         const strip = readStrip(context.getImageData(0, 0, box.width, box.height).data, box);
         if (strip === null) { probe.misses += 1; return; }
-        // When this frame reaches the screen, on the origin's clock.
-        const shown = performance.timeOrigin + (metadata.expectedDisplayTime || now) + clock.offset;
+        // When this frame reaches the screen, on the origin's clock: the wall clock now, less
+        // how long until then on the monotonic clock (performance.timeOrigin drifts from the
+        // wall clock over a suspend or an NTP step; Date.now() is what /time was compared to).
+        const display = metadata.expectedDisplayTime || now;
+        const shown = Date.now() + (display - performance.now()) + clock.offset;
         const age = stripAge(strip, shown);
         probe.reads += 1;
         probe.last = age / 1000;
-        readings.push(age);
+        readings.push({age: age, at: performance.now()});
         if (readings.length > kReadings) readings.shift();
       } catch (e) {
         probe.misses += 1;  // a tainted canvas (another origin's video) cannot be read
@@ -195,7 +207,8 @@
       stalledSince = null;
     });
     video.addEventListener('waiting', () => {
-      if (!started || stalledSince !== null) return;
+      // A seek into what is not buffered yet (the viewer's, or a jump to live) is not a stall.
+      if (!started || stalledSince !== null || video.seeking) return;
       counts.stalls += 1;
       stalledSince = performance.now();
     });
@@ -216,8 +229,13 @@
   // Starts measuring and reporting. `player` is window.podiumPlayer (latency(), rendition(),
   // bandwidth()); `urls` gives the beacon and /time URLs (with the viewer passcode).
   function start(video, player, urls) {
-    const clock = {offset: 0};
-    measureClockOffset(urls.time).then((offset) => { clock.offset = offset; });
+    const clock = {offset: 0, known: false};
+    const syncClock = () => measureClockOffset(urls.time).then((offset) => {
+      clock.offset = offset;
+      clock.known = true;
+    });
+    syncClock();
+    setInterval(syncClock, kClockEveryMs);
     const probe = startProbe(video, clock);
     const playback = watchPlayback(video);
     let viewer = null;
