@@ -73,6 +73,7 @@
     bandwidth() { return NaN; },  // the player's estimate, bits/s
     report: null,                 // viewer_report.js: probe, playback counts, beacons
     liveEdge() { return NaN; },
+    backToLive() {},              // the viewer asked for live again (the latency button)
     isLive() { return true; },
   };
   window.podiumPlayer = state;
@@ -154,10 +155,17 @@
   // Plays at the latency hls.js targets (PART-HOLD-BACK, plus a little per stall): a bit
   // faster (up to 1.25x, in proportion to the distance) while behind it with something
   // buffered, normal speed once within 50 ms, when the buffer runs low, or whenever it is not
-  // steering. Like hls.js it leaves alone a viewer more than a target duration behind the
-  // target: that viewer went back on purpose (the controls, a pause); the latency button
+  // steering. More than a target duration behind the target (a slow start, a long stall) it
+  // jumps to hls.js's live sync position, unless the viewer went back on purpose (paused, or
+  // sought backwards with the controls): then it leaves them there until the latency button
   // brings them back to live.
   function keepNearLive(hls) {
+    let wentBack = false;
+    let lastTime = 0;
+    video.addEventListener('timeupdate', () => { if (!video.seeking) lastTime = video.currentTime; });
+    video.addEventListener('seeking', () => { if (video.currentTime < lastTime - 1) wentBack = true; });
+    video.addEventListener('pause', () => { if (!video.ended) wentBack = true; });
+    state.backToLive = () => { wentBack = false; };
     setInterval(() => {
       const level = hls.levels[Math.max(hls.currentLevel, 0)];
       const details = level && level.details;
@@ -165,10 +173,15 @@
       const distance = hls.latency - target;
       const buffered = video.buffered.length
           ? video.buffered.end(video.buffered.length - 1) - video.currentTime : 0;
-      const steering = details && details.live && !video.paused && video.readyState >= 3 &&
-                       isFinite(distance) && distance < details.targetduration + 1;
+      const playingLive = details && details.live && !video.paused && video.readyState >= 3 &&
+                          isFinite(distance) && !wentBack;
+      if (playingLive && !video.seeking && distance > details.targetduration + 1 &&
+          isFinite(hls.liveSyncPosition)) {
+        video.currentTime = hls.liveSyncPosition;
+        return;
+      }
       let rate = 1;
-      if (steering && distance > 0.05 && buffered > 0.3) rate = Math.min(1.25, 1 + distance / 2);
+      if (playingLive && distance > 0.05 && buffered > 0.3) rate = Math.min(1.25, 1 + distance / 2);
       rate = Math.round(rate * 20) / 20;  // steps of 5 %, so the rate does not flap
       if (video.playbackRate !== rate) video.playbackRate = rate;
     }, 250);
@@ -357,6 +370,7 @@
       updateQualityLabel();
     });
     ui.latency.addEventListener('click', () => {
+      state.backToLive();
       const edge = state.liveEdge();
       if (isFinite(edge)) video.currentTime = edge;
       if (video.paused) play();
