@@ -153,9 +153,11 @@ async function runChecks(page, url, expectedLevels, summary, fail) {
   return 0;
 }
 
-// Opens `url`, runs the checks, prints the summary. expectedLevels 0 = do not check the count.
-export async function checkPlayer({url, expectedLevels, mode}) {
-  const summary = {mode, url, ok: false};
+// The one way the browser scripts run Chromium: a fresh profile, a deadline for the whole run,
+// `body(context, fail)` resolving to an exit code (fail(reason) notes the reason and gives 1),
+// the browser closed and the profile removed whatever happens, and `summary` printed as one JSON
+// line with ok and failure. Resolves to the exit code.
+export async function runInChromium(summary, deadlineMs, body) {
   const fail = (reason) => {
     summary.failure = reason;
     return 1;
@@ -163,22 +165,17 @@ export async function checkPlayer({url, expectedLevels, mode}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-chromium-'));
   let context = null;
   const deadline = setTimeout(() => {
-    summary.failure = `deadline of ${kDeadlineMs / 1000} s exceeded`;
+    summary.failure = `deadline of ${deadlineMs / 1000} s exceeded`;
     console.log(JSON.stringify(summary));
     process.exit(1);  // the browser dies with us (playwright's pipe closes)
-  }, kDeadlineMs);
+  }, deadlineMs);
   let code = 1;
   try {
     const {chromium} = require('playwright-core');
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: '/usr/bin/chromium', headless: false, args: kChromiumArgs,
     });
-    const page = context.pages()[0] || (await context.newPage());
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    code = await runChecks(page, url, expectedLevels, summary, fail);
-    summary.pageErrors = pageErrors;
-    if (code === 0 && pageErrors.length) code = fail('page errors: ' + pageErrors.join('; '));
+    code = await body(context, fail);
   } catch (error) {
     code = fail(String(error && error.message ? error.message : error).split('\n')[0]);
   } finally {
@@ -189,6 +186,20 @@ export async function checkPlayer({url, expectedLevels, mode}) {
   summary.ok = code === 0;
   console.log(JSON.stringify(summary));
   return code;
+}
+
+// Opens `url`, runs the checks, prints the summary. expectedLevels 0 = do not check the count.
+export async function checkPlayer({url, expectedLevels, mode}) {
+  const summary = {mode, url, ok: false};
+  return runInChromium(summary, kDeadlineMs, async (context, fail) => {
+    const page = context.pages()[0] || (await context.newPage());
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    const code = await runChecks(page, url, expectedLevels, summary, fail);
+    summary.pageErrors = pageErrors;
+    if (code === 0 && pageErrors.length) return fail('page errors: ' + pageErrors.join('; '));
+    return code;
+  });
 }
 
 // Command line shared by the two scripts: URL [EXPECTED_LEVELS].

@@ -11,14 +11,7 @@
 // - a page that closes says so (sendBeacon) and the count drops to 1.
 // Prints one JSON summary line; exit 0/1.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {createRequire} from 'node:module';
-import {fileURLToPath} from 'node:url';
-import {kChromiumArgs} from './player_check.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.resolve(here, '../../resources/player/package.json'));
+import {runInChromium} from './player_check.mjs';
 
 const kStartMs = 8000;        // each page must be playing within this
 const kMetricsMs = 20000;     // the issue's bound: viewers and quantiles on /metrics
@@ -182,31 +175,5 @@ if (!url) {
   process.exit(2);
 }
 const summary = {url, ok: false, pageErrors: []};
-const fail = (reason) => {
-  summary.failure = reason;
-  return 1;
-};
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'podium-chromium-'));
-const deadline = setTimeout(() => {
-  summary.failure = `deadline of ${kDeadlineMs / 1000} s exceeded`;
-  console.log(JSON.stringify(summary));
-  process.exit(1);
-}, kDeadlineMs);
-let code = 1;
-let context = null;
-try {
-  const {chromium} = require('playwright-core');
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium', headless: false, args: kChromiumArgs,
-  });
-  code = await run(context, url, summary, fail);
-} catch (error) {
-  code = fail(String(error && error.message ? error.message : error).split('\n')[0]);
-} finally {
-  clearTimeout(deadline);
-  if (context) await context.close().catch(() => {});
-  fs.rmSync(userDataDir, {recursive: true, force: true});
-}
-summary.ok = code === 0;
-console.log(JSON.stringify(summary));
-process.exit(code);
+process.exit(await runInChromium(summary, kDeadlineMs,
+                                 (context, fail) => run(context, url, summary, fail)));
