@@ -258,9 +258,13 @@ std::string serviceDescription(const RenderContext& c) {
                                  : 3 * c.view.segmentTarget.seconds();
         target = std::llround(seconds * 1000.0);
     }
+    // The player may play up to a quarter faster to get back to the target after a stall (the
+    // ceiling the /watch page also uses for hls.js) and down to 0.9x when it is too close to the
+    // edge. dash.js maps this range onto a sigmoid of the drift, so a narrow one (it was
+    // 0.96-1.04) left it seconds behind its own target after every stall.
     return " <ServiceDescription" + attr("id", 0) + "><Latency" + attr("target", target) +
            attr("min", target / 2) + attr("max", target * 2) + "/><PlaybackRate" +
-           attr("min", "0.96") + attr("max", "1.04") + "/></ServiceDescription>\n";
+           attr("min", "0.9") + attr("max", "1.25") + "/></ServiceDescription>\n";
 }
 
 std::string mpdOpen(const RenderContext& c, int64_t nowMs) {

@@ -116,6 +116,16 @@ struct PlaylistContext {
     double partHoldBackParts = 3.0;
 };
 
+// The preset's parts of the nominal part duration, but never under twice the PART-TARGET (the
+// spec's MUST). A part stretched by frames the encoder dropped raises PART-TARGET for as long as
+// it stays in the window; three times that (the SHOULD) would hold every player of the
+// rendition that much further back. hls.js takes its target latency from this attribute.
+double partHoldBackSeconds(const PlaylistContext& c) {
+    const double nominal = c.view.partTarget.seconds();
+    return std::ceil(std::max(c.partHoldBackParts * nominal, 2.0 * c.partTarget) * 1e5 - 1e-6) /
+           1e5;
+}
+
 std::string header(const PlaylistContext& c) {
     std::string out = "#EXTM3U\n";
     out += c.withParts ? "#EXT-X-VERSION:9\n" : "#EXT-X-VERSION:7\n";
@@ -127,7 +137,7 @@ std::string header(const PlaylistContext& c) {
         hls::AttributeList control;
         control.raw("CAN-BLOCK-RELOAD", "YES");
         if (c.withParts) {
-            control.raw("PART-HOLD-BACK", hls::decimalFloat(c.partHoldBackParts * c.partTarget, 5));
+            control.raw("PART-HOLD-BACK", hls::decimalFloat(partHoldBackSeconds(c), 5));
         }
         control.raw("HOLD-BACK", hls::decimalFloat(kHoldBackTargets * c.targetDuration, 5));
         out += "#EXT-X-SERVER-CONTROL:" + control.str() + "\n";

@@ -61,7 +61,8 @@ try {
     const report = player.report;
     return {behind: player.latency(), glass: report ? report.probe.last : NaN,
             stalls: report ? report.playback.stalls : 0,
-            stallSeconds: report ? report.playback.stallSecondsNow() : 0};
+            stallSeconds: report ? report.playback.stallSecondsNow() : 0,
+            margin: player.stallMargin ? player.stallMargin() : null};
   });
   const first = await read();
   const samples = [];
@@ -83,6 +84,7 @@ try {
     glassSamples: glass.length, glassMedianS: round(quantile(glass, 0.5)),
     glassP10S: round(quantile(glass, 0.1)), glassP90S: round(quantile(glass, 0.9)),
     stalls: last.stalls - first.stalls, stallSeconds: round(last.stallSeconds - first.stallSeconds),
+    stallsBefore: first.stalls, stallMarginS: last.margin === null ? null : round(last.margin),
   }));
   code = samples.length ? 0 : 1;
 } catch (error) {

@@ -12,6 +12,8 @@
 # the encoder's CPU, which a viewer on another machine does not.
 #
 #   tests/bench/origin_latency.sh [SECONDS]          (default 60; PODIUM_CLI to pick a binary)
+# PODIUM_BENCH_PRESETS="A;B" measures other presets (user presets included) instead of the two,
+# PODIUM_BENCH_PLAYERS="hls" picks players, PODIUM_BENCH_REFERENCE=0 skips the ffmpeg reference.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${1:-60}"
@@ -35,7 +37,8 @@ viewer() {  # viewer URL SECONDS: one player's JSON line
 }
 
 results="$work/results.jsonl"
-for preset in "User group 720p" "Interactive 720p"; do
+IFS=';' read -r -a presets <<<"${PODIUM_BENCH_PRESETS:-User group 720p;Interactive 720p}"
+for preset in "${presets[@]}"; do
   echo "== Podium \"$preset\", ${seconds} s per player"
   port=$(free_port)
   PODIUM_BROWSER_PRESET="$preset" start_origin "$cli" "$port" "$work" --duration $((3 * seconds + 90))
@@ -43,7 +46,7 @@ for preset in "User group 720p" "Interactive 720p"; do
   base="http://127.0.0.1:$port"
   parts=$(node "$root/tests/bench/part_arrival.mjs" "$base/live/test/720p/index.m3u8" 20)
   echo "$parts"
-  for player in hls dash; do
+  for player in ${PODIUM_BENCH_PLAYERS:-hls dash}; do
     url="$base/watch/test"
     [[ $player == dash ]] && url="$url?dash=1"
     line=$(viewer "$url" "$seconds")
@@ -56,28 +59,30 @@ for preset in "User group 720p" "Interactive 720p"; do
   ORIGIN_PID=""
 done
 
-echo "== Reference: ffmpeg HLS muxer, 1 s segments, static server, same page (hls.js)"
-mkdir -p "$work/ref"
-ffmpeg -v error -re -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=f=440:r=48000" \
-  -c:v libx264 -preset veryfast -b:v 2500k -maxrate 2500k -bufsize 2500k -g 30 -keyint_min 30 \
-  -sc_threshold 0 -pix_fmt yuv420p -c:a aac -b:a 128k \
-  -f hls -hls_time 1 -hls_list_size 10 -hls_segment_type fmp4 \
-  -hls_flags delete_segments+program_date_time+independent_segments \
-  -hls_fmp4_init_filename init.mp4 "$work/ref/index.m3u8" &
-FFMPEG_PID=$!
-ref_port=$(free_port)
-node "$root/tests/browser/dev_server.mjs" --archive "$work/ref" --channel ref --port "$ref_port" \
-  >"$work/server.log" 2>&1 &
-SERVER_PID=$!
-deadline=$((SECONDS + 20))
-until [[ -f "$work/ref/index.m3u8" ]] && (($(grep -c '^#EXTINF' "$work/ref/index.m3u8") >= 3)); do
-  ((SECONDS < deadline)) || { echo "ffmpeg produced no playlist" >&2; exit 1; }
-  sleep 0.2
-done
-reference=$(viewer "http://127.0.0.1:$ref_port/watch/ref" "$seconds")
-echo "$reference"
-printf '{"preset":"ffmpeg 1 s HLS","player":"hls","viewer":%s,"parts":null}\n' "$reference" \
-  >>"$results"
+if [[ "${PODIUM_BENCH_REFERENCE:-1}" != 0 ]]; then
+  echo "== Reference: ffmpeg HLS muxer, 1 s segments, static server, same page (hls.js)"
+  mkdir -p "$work/ref"
+  ffmpeg -v error -re -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi -i "sine=f=440:r=48000" \
+    -c:v libx264 -preset veryfast -b:v 2500k -maxrate 2500k -bufsize 2500k -g 30 -keyint_min 30 \
+    -sc_threshold 0 -pix_fmt yuv420p -c:a aac -b:a 128k \
+    -f hls -hls_time 1 -hls_list_size 10 -hls_segment_type fmp4 \
+    -hls_flags delete_segments+program_date_time+independent_segments \
+    -hls_fmp4_init_filename init.mp4 "$work/ref/index.m3u8" &
+  FFMPEG_PID=$!
+  ref_port=$(free_port)
+  node "$root/tests/browser/dev_server.mjs" --archive "$work/ref" --channel ref --port "$ref_port" \
+    >"$work/server.log" 2>&1 &
+  SERVER_PID=$!
+  deadline=$((SECONDS + 20))
+  until [[ -f "$work/ref/index.m3u8" ]] && (($(grep -c '^#EXTINF' "$work/ref/index.m3u8") >= 3)); do
+    ((SECONDS < deadline)) || { echo "ffmpeg produced no playlist" >&2; exit 1; }
+    sleep 0.2
+  done
+  reference=$(viewer "http://127.0.0.1:$ref_port/watch/ref" "$seconds")
+  echo "$reference"
+  printf '{"preset":"ffmpeg 1 s HLS","player":"hls","viewer":%s,"parts":null}\n' "$reference" \
+    >>"$results"
+fi
 
 # The tables of the README: behind live and glass to glass per player, then where the delay goes.
 node - "$results" "$seconds" <<'EOF'

@@ -97,10 +97,10 @@
       // The page steers the playback rate itself (keepNearLive): hls.js only speeds up while
       // more than 1 s is buffered, which keeps a low-latency preset a second further back.
       maxLiveSyncPlaybackRate: 1,
-      // After a stall hls.js plays further from live: by one second per stall (its default, up
-      // to a target duration) would undo a low-latency preset for good after one hiccup at
-      // startup; a fifth of that is a part or so.
-      liveSyncOnStallIncrease: 0.2,
+      // After a stall hls.js would play further from live for good (one second per stall by
+      // default, up to a target duration), so a hiccup at startup undid a low-latency preset
+      // for the whole session. keepNearLive keeps that margin itself and gives it back.
+      liveSyncOnStallIncrease: 0,
       manifestLoadingMaxRetry: 2,
     });
     state.hls = hls;
@@ -152,16 +152,31 @@
     hls.attachMedia(video);
   }
 
-  // Plays at the latency hls.js targets (PART-HOLD-BACK, plus a little per stall): a bit
-  // faster (up to 1.25x, in proportion to the distance) while behind it with something
-  // buffered, normal speed once within 50 ms, when the buffer runs low, or whenever it is not
-  // steering. More than a target duration behind the target (a slow start, a long stall) it
-  // jumps to hls.js's live sync position, unless the viewer went back on purpose (paused, or
-  // sought backwards with the controls): then it leaves them there until the latency button
-  // brings them back to live.
+  // Plays at the latency hls.js targets (PART-HOLD-BACK) plus a stall margin: a bit faster
+  // (up to 1.25x, in proportion to the distance) while behind it with something buffered,
+  // normal speed once within 50 ms, when the buffer runs low, or whenever it is not steering.
+  // Each stall adds 0.2 s to the margin (at most a target duration); after 15 s without one it
+  // shrinks again by 0.05 s a second, so a hiccup costs latency only while hiccups go on.
+  // More than a target duration behind the target (a slow start, a long stall) it jumps to
+  // hls.js's live sync position, unless the viewer went back on purpose (paused, or sought
+  // backwards with the controls): then it leaves them there until the latency button brings
+  // them back to live.
+  const kStallMarginStepS = 0.2;
+  const kStallMarginHoldMs = 15000;
+  const kStallMarginDecayPerTickS = 0.05 / 4;
   function keepNearLive(hls) {
     let wentBack = false;
     let lastTime = 0;
+    let stallMargin = 0;
+    let lastStallMs = -Infinity;
+    hls.on(Hls.Events.ERROR, (_event, data) => {
+      if (data.details !== Hls.ErrorDetails.BUFFER_STALLED_ERROR || video.seeking) return;
+      const level = hls.levels[Math.max(hls.currentLevel, 0)];
+      const cap = level && level.details ? level.details.targetduration : 1;
+      stallMargin = Math.min(cap, stallMargin + kStallMarginStepS);
+      lastStallMs = performance.now();
+    });
+    state.stallMargin = () => stallMargin;
     video.addEventListener('timeupdate', () => { if (!video.seeking) lastTime = video.currentTime; });
     video.addEventListener('seeking', () => { if (video.currentTime < lastTime - 1) wentBack = true; });
     video.addEventListener('pause', () => { if (!video.ended) wentBack = true; });
@@ -169,7 +184,10 @@
     setInterval(() => {
       const level = hls.levels[Math.max(hls.currentLevel, 0)];
       const details = level && level.details;
-      const target = hls.targetLatency;
+      if (performance.now() - lastStallMs > kStallMarginHoldMs) {
+        stallMargin = Math.max(0, stallMargin - kStallMarginDecayPerTickS);
+      }
+      const target = hls.targetLatency + stallMargin;
       const distance = hls.latency - target;
       const buffered = video.buffered.length
           ? video.buffered.end(video.buffered.length - 1) - video.currentTime : 0;

@@ -101,6 +101,8 @@ private slots:
     void llHlsNumericRules_data();
     void llHlsNumericRules();
     void partHoldBackFollowsThePreset();
+    void stretchedPartRaisesHoldBackOnlyPastTwicePartTarget_data();
+    void stretchedPartRaisesHoldBackOnlyPastTwicePartTarget();
     void partsOnlyForTheLastSegments();
     void onePreloadHintForTheNextPart();
     void renditionReportsForEveryOtherTrack();
@@ -175,7 +177,8 @@ void TstHlsLive::llHlsNumericRules() {
     const double partTarget =
         std::stod(attribute(tagLines(text, "#EXT-X-PART-INF").at(0), "PART-TARGET"));
     QCOMPARE(attribute(control, "CAN-BLOCK-RELOAD"), std::string("YES"));
-    QVERIFY(std::stod(attribute(control, "PART-HOLD-BACK")) >= 3 * partTarget - 1e-9);
+    QVERIFY(std::stod(attribute(control, "PART-HOLD-BACK")) >= 2 * partTarget - 1e-9);
+    QVERIFY(std::stod(attribute(control, "PART-HOLD-BACK")) >= 3 * v->partTarget.seconds() - 1e-9);
     QVERIFY(std::stod(attribute(control, "HOLD-BACK")) >= 3 * td - 1e-9);
     QVERIFY(partTarget <= td);
     QVERIFY(partTarget >= v->partTarget.seconds());
@@ -210,6 +213,36 @@ void TstHlsLive::partHoldBackFollowsThePreset() {
         QCOMPARE(std::stod(attribute(control, "HOLD-BACK")),
                  3.0 * tagNumber(text, "#EXT-X-TARGETDURATION"));
     }
+}
+
+// Frames the encoder dropped make one part longer than the nominal 0.5 s: PART-TARGET covers
+// it, and PART-HOLD-BACK stays at the preset's 3 nominal parts until twice PART-TARGET (the
+// spec's minimum) is more than that, so one late part does not hold every player back further.
+void TstHlsLive::stretchedPartRaisesHoldBackOnlyPastTwicePartTarget_data() {
+    QTest::addColumn<double>("stretched");
+    QTest::addColumn<double>("partTarget");
+    QTest::addColumn<double>("partHoldBack");
+    QTest::newRow("none") << 0.5 << 0.5 << 1.5;
+    QTest::newRow("one frame dropped") << 0.53333 << 0.53334 << 1.5;
+    QTest::newRow("a burst of drops") << 0.7 << 0.7 << 1.5;
+    QTest::newRow("longer than 1.5 parts") << 0.9 << 0.9 << 1.8;
+}
+
+void TstHlsLive::stretchedPartRaisesHoldBackOnlyPastTwicePartTarget() {
+    QFETCH(double, stretched);
+    QFETCH(double, partTarget);
+    QFETCH(double, partHoldBack);
+    manifest::ChannelView v = *liveView();
+    manifest::TrackView& t = v.tracks.front();
+    std::vector<manifest::StoredSegment> segments(t.segments.begin(), t.segments.end());
+    QVERIFY(segments.size() >= 2 && segments[segments.size() - 2].parts.size() >= 2);
+    segments[segments.size() - 2].parts[1].duration = MediaTime::fromSeconds(stretched, 90000);
+    t.segments = manifest::SegmentList::of(segments);
+    const std::string text = renderLiveMediaPlaylist(v, t, {});
+    const std::string control = tagLines(text, "#EXT-X-SERVER-CONTROL").at(0);
+    QCOMPARE(std::stod(attribute(tagLines(text, "#EXT-X-PART-INF").at(0), "PART-TARGET")),
+             partTarget);
+    QCOMPARE(std::stod(attribute(control, "PART-HOLD-BACK")), partHoldBack);
 }
 
 void TstHlsLive::partsOnlyForTheLastSegments() {
