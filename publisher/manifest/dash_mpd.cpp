@@ -118,14 +118,40 @@ const StoredSegment* openSegment(const TrackView& track) {
 /// (the next request still lands in the next segment). Audio segments end on the first frame
 /// at or after the schedule's boundary, so they run up to one frame longer than the target:
 /// the longest complete segment of the track covers that, the target covers the start-up.
-int64_t plannedDuration(const TrackView& track, const StoredSegment& open, MediaTime target) {
+int64_t plannedDuration(const TrackView& track, int64_t atLeast, MediaTime target) {
     int64_t planned = target.rescaled(track.info.timescale, Rounding::Up).value;
     for (const auto& s : track.segments) {
         if (s.isComplete()) {
             planned = std::max(planned, s.duration.value);
         }
     }
-    return std::max(planned, open.duration.value);
+    return std::max(planned, atLeast);
+}
+
+/// The low-latency tail of the timeline: the segment being cut (when it has a part) and the
+/// one after it, or, between segments, the next one. dash.js refreshes the MPD at most once a
+/// second and fetches only what the timeline lists, so a segment announced only once its first
+/// part exists could be learned of a second late, after the player (a second behind live)
+/// needed it: it stalled at nearly every unlucky refresh. The origin holds a request for the
+/// next segment until it opens (OriginResponder::segment), and dash.js asks for it only once
+/// availabilityTimeOffset says its first part is due.
+void appendUpcoming(const TrackView& t, MediaTime target, std::vector<TimelineEntry>& entries) {
+    if (t.segments.empty()) {
+        return;
+    }
+    int64_t next = 0;
+    int64_t planned = 0;
+    if (const StoredSegment* open = openSegment(t)) {
+        planned = plannedDuration(t, open->duration.value, target);
+        entries.push_back({open->start.value, planned});
+        next = open->start.value + planned;
+    } else if (const StoredSegment& last = t.segments.back(); last.isComplete()) {
+        planned = plannedDuration(t, 0, target);
+        next = last.start.value + last.duration.value;
+    } else {
+        return;  // a segment without parts after a gap: wait for it to settle
+    }
+    entries.push_back({next, planned});
 }
 
 /// S elements: one per run of equal durations with contiguous times (t explicit on each run).
@@ -178,11 +204,8 @@ std::string segmentTemplate(const RenderContext& c, const TrackView& t) {
                attr("availabilityTimeComplete", "false");
         // With a SegmentTimeline a player only asks for segments the timeline lists: the one
         // being cut must be listed for availabilityTimeOffset to mean anything (the origin
-        // streams it chunk by chunk). Without it the newest fetchable media would lag the live
-        // edge by a whole segment plus an MPD refresh, more than the latency target.
-        if (const StoredSegment* open = openSegment(t)) {
-            entries.push_back({open->start.value, plannedDuration(t, *open, c.view.segmentTarget)});
-        }
+        // streams it chunk by chunk), and the next one too (appendUpcoming).
+        appendUpcoming(t, c.view.segmentTarget, entries);
     }
     return out + ">" + segmentTimeline(entries) + "</SegmentTemplate>";
 }

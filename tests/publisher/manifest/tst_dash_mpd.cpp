@@ -117,8 +117,9 @@ void TstDashMpd::timelineEqualsStoredSegments() {
     }
     QCOMPARE(startNumber, t.segments.front().sequence);
     QVERIFY(startNumber > 0);  // the window evicted segments
-    // Every complete segment exactly, then the one being cut (low latency): see the next test.
-    QCOMPARE(timeline.size(), stored.size() + 1);
+    // Every complete segment exactly, then the one being cut and the next (low latency): see
+    // the next test.
+    QCOMPARE(timeline.size(), stored.size() + 2);
     for (size_t i = 0; i < stored.size(); ++i) {
         QCOMPARE(timeline[i].t, stored[i].t);
         QCOMPARE(timeline[i].d, stored[i].d);
@@ -134,9 +135,11 @@ void TstDashMpd::segmentBeingCutIsListedLast_data() {
 
 void TstDashMpd::segmentBeingCutIsListedLast() {
     // A player fetches only what the timeline lists: the segment being cut is listed after the
-    // complete ones, so availabilityTimeOffset lets the player stream it as it grows. Its
-    // announced duration is never shorter than any the track has had (announcing too little
-    // makes dash.js fetch the same segment twice; audio segments vary by one AAC frame).
+    // complete ones, so availabilityTimeOffset lets the player stream it as it grows, and so is
+    // the next one, which a player refreshing the MPD once a second would otherwise learn of
+    // too late. Their announced durations are never shorter than any the track has had
+    // (announcing too little makes dash.js fetch the same segment twice; audio segments vary
+    // by one AAC frame).
     QFETCH(QString, track);
     const auto v = liveView();
     const QString mpd = QString::fromStdString(renderDashMpd(*v, kNowMs, {}));
@@ -145,16 +148,20 @@ void TstDashMpd::segmentBeingCutIsListedLast() {
     const auto& open = t.segments.back();
     QVERIFY(!open.isComplete());
     QVERIFY(!open.parts.empty());
-    QCOMPARE(int64_t(timeline.size()), open.sequence - startNumber + 1);
-    QCOMPARE(timeline.back().t, open.start.value);
+    QCOMPARE(int64_t(timeline.size()), open.sequence - startNumber + 2);
+    const auto& cut = timeline[timeline.size() - 2];
+    QCOMPARE(cut.t, open.start.value);
     const int64_t target = v->segmentTarget.rescaled(t.info.timescale, Rounding::Up).value;
-    QVERIFY(timeline.back().d >= target);
+    QVERIFY(cut.d >= target);
     for (const auto& s : t.segments) {
-        QVERIFY(timeline.back().d >= s.duration.value);
+        QVERIFY(cut.d >= s.duration.value);
     }
-    // Its announced end is after now (it is still being cut) and within one segment of it.
-    const double endMs = double(kAstMs) + 1000.0 * double(timeline.back().t + timeline.back().d) /
-                                              double(t.info.timescale);
+    // The next one starts where the one being cut is announced to end, for as long.
+    QCOMPARE(timeline.back().t, cut.t + cut.d);
+    QCOMPARE(timeline.back().d, cut.d);
+    // The announced end of the one being cut is after now and within one segment of it.
+    const double endMs =
+        double(kAstMs) + 1000.0 * double(cut.t + cut.d) / double(t.info.timescale);
     QVERIFY(endMs > double(kNowMs));
     QVERIFY(endMs - double(kNowMs) <= 1000.0 * v->segmentTarget.seconds() + 25.0);
 
@@ -179,7 +186,8 @@ void TstDashMpd::segmentTimesMapToTheirWallClock() {
     QVERIFY(mpd.contains("<Period id=\"p0\" start=\"PT0S\">"));
     for (const auto& t : v->tracks) {
         const auto [timeline, first] = timelineOf(mpd, QString::fromStdString(t.info.id));
-        for (size_t i = 0; i < timeline.size(); ++i) {
+        QCOMPARE(timeline.size(), t.segments.size() + 1);  // and the next, not cut yet
+        for (size_t i = 0; i < t.segments.size(); ++i) {
             const auto& s = t.segments[i];
             const double wallMs =
                 double(kAstMs) + 1000.0 * double(timeline[i].t) / double(t.info.timescale);
@@ -192,7 +200,7 @@ void TstDashMpd::liveEdgeWithinOneSegmentOfNow() {
     const auto v = liveView();
     const QString mpd = QString::fromStdString(renderDashMpd(*v, kNowMs, {}));
     const auto [timeline, first] = timelineOf(mpd, "720p");
-    const auto& last = timeline[timeline.size() - 2];  // the newest complete segment
+    const auto& last = timeline[timeline.size() - 3];  // the newest complete segment
     const double edgeMs = double(kAstMs) + 1000.0 * double(last.t + last.d) / 90000.0;
     QVERIFY(edgeMs <= double(kNowMs));
     QVERIFY(double(kNowMs) - edgeMs <= 1000.0 * v->segmentTarget.seconds());
