@@ -112,20 +112,25 @@ const StoredSegment* openSegment(const TrackView& track) {
     return &open;
 }
 
-/// The duration the MPD announces for the segment still being cut. A player asks for the
-/// segment after it at (announced end + a few ms), so announcing less than the segment will
-/// turn out to be makes it fetch the same segment twice; announcing a little more is harmless
-/// (the next request still lands in the next segment). Audio segments end on the first frame
-/// at or after the schedule's boundary, so they run up to one frame longer than the target:
-/// the longest complete segment of the track covers that, the target covers the start-up.
+/// The duration the MPD announces for the segment still being cut and the next one. A player
+/// asks for the segment after one at (announced end + a few ms), so announcing less than the
+/// segment will turn out to be makes it fetch the same segment twice; announcing a little more
+/// is harmless (the next request still lands in the next segment). Audio segments end on the
+/// first frame at or after the schedule's boundary, so they run up to one frame longer than
+/// the target: the longest complete segment of the track covers that, the target covers the
+/// start-up. That longest one counts only up to 1.25 targets: the two announced segments
+/// together must stay well under three real ones, or after fetching both a player would look
+/// for the third past its start and skip it (one double-length segment in the window, the
+/// encoder's IDR safety net, would do that).
 int64_t plannedDuration(const TrackView& track, int64_t atLeast, MediaTime target) {
-    int64_t planned = target.rescaled(track.info.timescale, Rounding::Up).value;
+    const int64_t nominal = target.rescaled(track.info.timescale, Rounding::Up).value;
+    int64_t longest = nominal;
     for (const auto& s : track.segments) {
         if (s.isComplete()) {
-            planned = std::max(planned, s.duration.value);
+            longest = std::max(longest, s.duration.value);
         }
     }
-    return std::max(planned, atLeast);
+    return std::max(std::min(longest, nominal + nominal / 4), atLeast);
 }
 
 /// The low-latency tail of the timeline: the segment being cut (when it has a part) and the
@@ -145,11 +150,14 @@ void appendUpcoming(const TrackView& t, MediaTime target, std::vector<TimelineEn
         planned = plannedDuration(t, open->duration.value, target);
         entries.push_back({open->start.value, planned});
         next = open->start.value + planned;
-    } else if (const StoredSegment& last = t.segments.back(); last.isComplete()) {
+    } else if (const StoredSegment& last = t.segments.back();
+               last.isComplete() && last.parts.size() > 1) {
+        // Between two segments of a track fed part by part. (Segments ingested whole arrive
+        // as one part each: their next one is not announced before it exists.)
         planned = plannedDuration(t, 0, target);
         next = last.start.value + last.duration.value;
     } else {
-        return;  // a segment without parts after a gap: wait for it to settle
+        return;  // an open segment after a gap in time, or a track fed whole segments
     }
     entries.push_back({next, planned});
 }

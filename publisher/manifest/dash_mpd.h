@@ -26,8 +26,9 @@ struct DashOptions {
 /// startNumber = first complete segment) whose SegmentTimeline lists the complete segments
 /// exactly (S@t = start ticks, S@d = duration ticks, r for equal consecutive durations). With
 /// parts: availabilityTimeOffset = segment target - part target, availabilityTimeComplete false,
-/// the segment being cut listed last with its planned duration (so a player can fetch it while
-/// it grows), and ServiceDescription; ProducerReferenceTime per Representation; UTCTiming.
+/// the segment being cut and the next one listed last with their planned duration (so a player
+/// can fetch the first while it grows and learns of the second before it opens: see
+/// appendUpcoming), and ServiceDescription; ProducerReferenceTime per Representation; UTCTiming.
 /// Ended: type "static" with mediaPresentationDuration, the window starting at 0
 /// (presentationTimeOffset = first segment). Tracks without an init or complete segment are
 /// left out. Pure: any thread; `nowMs` = Unix ms.

@@ -20,8 +20,9 @@ struct LlHlsOptions {
     /// A recording (the archive): EXT-X-PLAYLIST-TYPE EVENT while it grows, VOD once the
     /// channel ended (RFC 8216 4.3.3.5). Use with lowLatency and blockingReload false.
     bool recording = false;
-    /// PART-HOLD-BACK in part targets: 3 (the spec's recommendation) unless a preset asks for
-    /// less delay; never under 2, the spec's minimum.
+    /// PART-HOLD-BACK in nominal part durations: 3 (the spec's recommendation) unless a preset
+    /// asks for less delay; never under 2, and never under twice PART-TARGET (the spec's
+    /// minimum) when a stretched part raised it.
     double partHoldBackParts = 3.0;
 };
 
@@ -56,9 +57,8 @@ std::string renderLiveMultivariant(const ChannelView& view);
 
 /// A track's live media playlist (/live/<ch>/<track>/index.m3u8), relative URIs "init.mp4",
 /// "seg_<msn>.m4s", "part_<msn>_<i>.m4s", "../<other>/index.m3u8". LL-HLS (version 9) when
-/// rendersParts(): SERVER-CONTROL (CAN-BLOCK-RELOAD, PART-HOLD-BACK = partHoldBackParts x
-/// PART-TARGET,
-/// HOLD-BACK = 3 x TARGETDURATION), PART-INF, parts of the segments that start within the last
+/// rendersParts(): SERVER-CONTROL (CAN-BLOCK-RELOAD, PART-HOLD-BACK = max(partHoldBackParts x
+/// the nominal part, 2 x PART-TARGET), HOLD-BACK = 3 x TARGETDURATION), PART-INF, parts of the segments that start within the last
 /// 3 target durations (and of the in-progress segment), one PRELOAD-HINT for the next part
 /// unless ended, RENDITION-REPORT for every other track. Otherwise plain live HLS (version 7).
 /// PROGRAM-DATE-TIME on every segment (same wall clock for the same media time in every

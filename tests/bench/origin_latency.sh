@@ -37,6 +37,10 @@ viewer() {  # viewer URL SECONDS: one player's JSON line
 }
 
 results="$work/results.jsonl"
+json_string() { node -e 'process.stdout.write(JSON.stringify(process.argv[1]))' "$1"; }
+for player in ${PODIUM_BENCH_PLAYERS:-hls dash}; do
+  [[ $player == hls || $player == dash ]] || { echo "PODIUM_BENCH_PLAYERS: hls and/or dash" >&2; exit 2; }
+done
 IFS=';' read -r -a presets <<<"${PODIUM_BENCH_PRESETS:-User group 720p;Interactive 720p}"
 for preset in "${presets[@]}"; do
   echo "== Podium \"$preset\", ${seconds} s per player"
@@ -51,8 +55,8 @@ for preset in "${presets[@]}"; do
     [[ $player == dash ]] && url="$url?dash=1"
     line=$(viewer "$url" "$seconds")
     echo "$line"
-    printf '{"preset":"%s","player":"%s","viewer":%s,"parts":%s}\n' "$preset" "$player" "$line" \
-      "$parts" >>"$results"
+    printf '{"preset":%s,"player":"%s","viewer":%s,"parts":%s}\n' "$(json_string "$preset")" \
+      "$player" "$line" "$parts" >>"$results"
   done
   echo "podium-cli: $(grep -o 'dropped [0-9]*' "$ORIGIN_LOG" | tail -1) frames by the encoders"
   stop_origin

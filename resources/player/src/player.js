@@ -128,7 +128,7 @@
       play();
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, () => updateQualityLabel());
-    keepNearLive(hls);
+    const stopSteering = keepNearLive(hls);
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal) {
         if (state.warnings.length < 100) {
@@ -145,6 +145,7 @@
       const offline = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR;
       setOverlay(offline ? 'This channel is not live right now.' : 'Connection lost.');
       setStatus('Retrying…');
+      stopSteering();  // the retry's own keepNearLive takes over
       hls.destroy();
       setTimeout(() => startHls(url), kRetryMs);
     });
@@ -152,7 +153,8 @@
     hls.attachMedia(video);
   }
 
-  // Plays at the latency hls.js targets (PART-HOLD-BACK) plus a stall margin: a bit faster
+  // Plays at the latency hls.js targets (PART-HOLD-BACK) plus a stall margin (returns a function
+  // that stops it, for when the page starts hls.js again): a bit faster
   // (up to 1.25x, in proportion to the distance) while behind it with something buffered,
   // normal speed once within 50 ms, when the buffer runs low, or whenever it is not steering.
   // Each stall adds 0.2 s to the margin (at most a target duration); after 15 s without one it
@@ -177,11 +179,13 @@
       lastStallMs = performance.now();
     });
     state.stallMargin = () => stallMargin;
-    video.addEventListener('timeupdate', () => { if (!video.seeking) lastTime = video.currentTime; });
-    video.addEventListener('seeking', () => { if (video.currentTime < lastTime - 1) wentBack = true; });
-    video.addEventListener('pause', () => { if (!video.ended) wentBack = true; });
+    const listening = new AbortController();
+    const on = (type, handler) => video.addEventListener(type, handler, {signal: listening.signal});
+    on('timeupdate', () => { if (!video.seeking) lastTime = video.currentTime; });
+    on('seeking', () => { if (video.currentTime < lastTime - 1) wentBack = true; });
+    on('pause', () => { if (!video.ended) wentBack = true; });
     state.backToLive = () => { wentBack = false; };
-    setInterval(() => {
+    const timer = setInterval(() => {
       const level = hls.levels[Math.max(hls.currentLevel, 0)];
       const details = level && level.details;
       if (performance.now() - lastStallMs > kStallMarginHoldMs) {
@@ -203,6 +207,10 @@
       rate = Math.round(rate * 20) / 20;  // steps of 5 %, so the rate does not flap
       if (video.playbackRate !== rate) video.playbackRate = rate;
     }, 250);
+    return () => {
+      clearInterval(timer);
+      listening.abort();
+    };
   }
 
   // The origin's media playlists are /live/<channel>/<track>/index.m3u8: the track id.

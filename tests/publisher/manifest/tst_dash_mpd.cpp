@@ -71,6 +71,8 @@ private slots:
     void timelineEqualsStoredSegments();
     void segmentBeingCutIsListedLast_data();
     void segmentBeingCutIsListedLast();
+    void upcomingSegmentsStayNearTheTarget();
+    void wholeSegmentsGetNoUpcomingOne();
     void segmentTimesMapToTheirWallClock();
     void liveEdgeWithinOneSegmentOfNow();
     void lowLatencyAttributes();
@@ -175,6 +177,46 @@ void TstDashMpd::segmentBeingCutIsListedLast() {
     const auto complete = std::count_if(pt.segments.begin(), pt.segments.end(),
                                         [](const auto& seg) { return seg.isComplete(); });
     QCOMPARE(qsizetype(plainTimeline.size()), qsizetype(complete));
+}
+
+// One double-length segment in the window (x264's IDR safety net) must not stretch the two
+// announced segments: after fetching both, dash.js looks for the next one at the end of the
+// second; announced at twice their length that lands past the real third one, skipping it.
+void TstDashMpd::upcomingSegmentsStayNearTheTarget() {
+    manifest::ChannelView v = *liveView();
+    manifest::TrackView& t = v.tracks.front();
+    std::vector<manifest::StoredSegment> segments(t.segments.begin(), t.segments.end());
+    QVERIFY(segments.size() >= 3 && segments[1].isComplete());
+    segments[1].duration.value *= 2;
+    t.segments = manifest::SegmentList::of(segments);
+    const QString mpd = QString::fromStdString(renderDashMpd(v, kNowMs, {}));
+    const auto [timeline, startNumber] = timelineOf(mpd, QString::fromStdString(t.info.id));
+    const int64_t target = v.segmentTarget.rescaled(t.info.timescale, Rounding::Up).value;
+    const auto& cut = timeline[timeline.size() - 2];
+    QCOMPARE(cut.t, segments.back().start.value);
+    QVERIFY(cut.d >= target);
+    QVERIFY(cut.d <= target + target / 4);
+    QCOMPARE(timeline.back().t, cut.t + cut.d);
+    QVERIFY(cut.d + timeline.back().d < 3 * target);
+}
+
+// Segments ingested whole (one part each): nothing is announced past the last one received.
+void TstDashMpd::wholeSegmentsGetNoUpcomingOne() {
+    manifest::ChannelView v = *liveView();
+    manifest::TrackView& t = v.tracks.front();
+    std::vector<manifest::StoredSegment> segments;
+    for (const auto& s : t.segments) {
+        if (s.isComplete()) {
+            segments.push_back(s);
+            segments.back().parts.resize(1);
+            segments.back().parts.front().duration = s.duration;
+        }
+    }
+    t.segments = manifest::SegmentList::of(segments);
+    const QString mpd = QString::fromStdString(renderDashMpd(v, kNowMs, {}));
+    const auto [timeline, startNumber] = timelineOf(mpd, QString::fromStdString(t.info.id));
+    QCOMPARE(timeline.size(), segments.size());
+    QCOMPARE(timeline.back().t, segments.back().start.value);
 }
 
 void TstDashMpd::segmentTimesMapToTheirWallClock() {
